@@ -1,0 +1,1 @@
+"""The reference SCIM server: the Okta-to-Zentral contract, implemented exactly."""
