@@ -1,0 +1,151 @@
+"""The ``scim-conformance`` command: ``serve`` the reference server, ``run`` the suites.
+
+Bad usage gets one line on stderr and exit code 2 (argparse's convention),
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+EXIT_USAGE = 2
+
+
+def _realm_uuid(text: str) -> str:
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a UUID: {text!r}") from None
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"not a TCP port: {text!r}")
+    return int(text)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scim-conformance", description="Prove a SCIM 2.0 service provider works with Okta."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="serve the reference SCIM server over HTTP")
+    serve.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=_port, default=8000, help="TCP port, 0 for any free one (default 8000)")
+    serve.add_argument("--realm", type=_realm_uuid, help="realm UUID (default: generated, or the stored one)")
+    serve.add_argument("--token", help="bearer token Okta will send (default: generated, or the stored one)")
+    serve.add_argument("--data", type=Path, help="SQLite file that persists users and groups across restarts")
+    serve.add_argument("--log", type=Path, help="write every exchange as JSON lines to this file")
+
+    run = commands.add_parser("run", help="run the conformance suites (default: against the embedded server)")
+    run.add_argument(
+        "--reports", type=Path, default=Path("reports"), help="report directory (default reports/)"
+    )
+    run.add_argument("pytest_args", nargs=argparse.REMAINDER, help="further pytest arguments, after --")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "serve":
+            return _serve(args)
+        return _run(args)
+    except CliError as exc:
+        print(f"scim-conformance: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+class CliError(Exception):
+    """A usage or set-up problem, reported in one line."""
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .server.app import create_app
+    from .server.config import Realm, ServiceAccount, new_realm_id, new_token
+    from .server.persistence import SqliteJournal
+    from .server.requestlog import RequestLog
+    from .server.store import Store
+
+    journal = None
+    if args.data is not None:
+        try:
+            journal = SqliteJournal(args.data)
+        except Exception as exc:  # sqlite3 and OS errors alike: one line, exit 2
+            raise CliError(f"cannot open data file {str(args.data)!r}: {exc}") from None
+    realm_id = args.realm or (journal.setting("realm") if journal else None) or new_realm_id()
+    token, token_origin = args.token, "as given by --token"
+    if token is None and journal is not None and (stored := journal.setting("token")):
+        token, token_origin = stored, f"stored in {args.data}"
+    shown_token = token is None
+    if token is None:
+        token, token_origin = new_token(), "generated"
+    if journal is not None:
+        journal.set_setting("realm", realm_id)
+        journal.set_setting("token", token)
+        args.data.chmod(0o600)
+
+    app = create_app(
+        realms=[Realm(realm_id)],
+        accounts=[ServiceAccount("okta", token)],
+        store=Store(journal),
+    )
+    if args.log is not None:
+        try:
+            app = RequestLog(app, args.log, secrets=[token])
+        except OSError as exc:
+            raise CliError(f"cannot open log file {str(args.log)!r}: {exc.strerror}") from None
+
+    try:
+        sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((args.host, args.port))
+    except OSError as exc:
+        raise CliError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
+    host, port = sock.getsockname()[:2]
+    shown_host = f"[{host}]" if ":" in host else host
+    print(f"SCIM base URL: http://{shown_host}:{port}/public/realms/{realm_id}/scim/v2")
+    # The one place a token is ever shown: the user needs it to configure Okta.
+    print(f"Bearer token:  {token}  ({token_origin})" if shown_token else f"Bearer token:  ({token_origin})")
+    if args.data is not None:
+        print(f"Data:          {args.data}")
+    if args.log is not None:
+        print(f"Request log:   {args.log}")
+    print("Press Ctrl-C to stop.", flush=True)
+    config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
+    uvicorn.Server(config).run(sockets=[sock])
+    if journal is not None:
+        journal.close()
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    import pytest
+
+    from .resources import suites_dir
+
+    args.reports.mkdir(parents=True, exist_ok=True)
+    extra = [a for a in args.pytest_args if a != "--"]
+    return int(
+        pytest.main(
+            [
+                str(suites_dir()),
+                "--rootdir",
+                str(suites_dir()),
+                "-p",
+                "no:cacheprovider",
+                f"--html={args.reports / 'report.html'}",
+                "--self-contained-html",
+                f"--junitxml={args.reports / 'junit.xml'}",
+                *extra,
+            ]
+        )
+    )

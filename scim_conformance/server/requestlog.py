@@ -1,0 +1,104 @@
+"""``serve --log FILE``: every exchange the server receives, as JSON lines.
+
+This is how a user sees exactly what their Okta tenant sent, and what the
+replay command reads back. One object per line (format: docs/request-log.md):
+
+    {"time", "client", "method", "path", "query", "headers", "body",
+     "status", "response_headers", "response_body", "duration_ms"}
+
+Secrets are redacted before anything is written: the Authorization header keeps
+only its scheme (``Bearer [REDACTED]``), and any configured secret value is
+replaced wherever else it appears.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+REDACTED = "[REDACTED]"
+_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"})
+
+
+def _text(data: bytes) -> str | None:
+    return data.decode("utf-8", "replace") if data else None
+
+
+class RequestLog:
+    """Pure ASGI middleware appending one JSON line per HTTP exchange to ``path``."""
+
+    def __init__(self, app: ASGIApp, path: str | Path, secrets: Iterable[str] = ()) -> None:
+        self.app = app
+        self._file = open(path, "a", encoding="utf-8")
+        self._lock = threading.Lock()
+        self._secrets = [s for s in secrets if s]
+
+    def _scrub(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, REDACTED)
+        return text
+
+    def _headers(self, raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
+        headers: dict[str, str] = {}
+        for key, value in raw:
+            name, text = key.decode("latin-1").lower(), value.decode("latin-1")
+            if name in _SECRET_HEADERS:
+                scheme, _, rest = text.partition(" ")
+                text = f"{scheme} {REDACTED}" if rest else REDACTED
+            headers[name] = (
+                self._scrub(text) if name not in headers else f"{headers[name]}, {self._scrub(text)}"
+            )
+        return headers
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        request_body: list[bytes] = []
+        response_body: list[bytes] = []
+        response: dict[str, Any] = {"status": None, "headers": []}
+
+        async def logged_receive() -> Message:
+            message = await receive()
+            if message["type"] == "http.request":
+                request_body.append(message.get("body", b""))
+            return message
+
+        async def logged_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                response["status"] = message["status"]
+                response["headers"] = message.get("headers", [])
+            elif message["type"] == "http.response.body":
+                response_body.append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, logged_receive, logged_send)
+        finally:
+            body = _text(b"".join(request_body))
+            answer = _text(b"".join(response_body))
+            entry = {
+                "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                "client": scope["client"][0] if scope.get("client") else None,
+                "method": scope["method"],
+                "path": self._scrub(scope.get("root_path", "") + scope["path"]),
+                "query": self._scrub(scope.get("query_string", b"").decode("latin-1")),
+                "headers": self._headers(scope["headers"]),
+                "body": self._scrub(body) if body is not None else None,
+                "status": response["status"],
+                "response_headers": self._headers(response["headers"]),
+                "response_body": self._scrub(answer) if answer is not None else None,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+            }
+            line = json.dumps(entry, ensure_ascii=False)
+            with self._lock:
+                self._file.write(line + "\n")
+                self._file.flush()
