@@ -135,7 +135,10 @@ def create_app(
     """The reference server for these realms and service accounts (in memory unless ``store`` persists)."""
     server = _Server(store or Store(), Accounts(accounts), {r.id.lower(): r for r in realms})
     prefix = spec.REALM_SCIM_PREFIX
-    routes = [Route(prefix + path, _endpoint(server, methods), methods=None) for path, methods in _TABLE]
+    # Every method reaches the endpoint, which answers 405 itself with a SCIM
+    # Error and an Allow header (starlette's own 405 is plain text).
+    every = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
+    routes = [Route(prefix + path, _endpoint(server, methods), methods=every) for path, methods in _TABLE]
     return Starlette(
         routes=routes,
         exception_handlers={ScimError: _scim_error, HTTPException: _http_error, Exception: _server_error},
