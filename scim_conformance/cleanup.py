@@ -1,0 +1,104 @@
+"""Clean up exactly what the run created, one request per resource at most.
+
+The harness only ever touches resources it created (every POST that answered
+201 is registered here). At the end groups are deleted (CONTRACT §3) and users
+deactivated with a PUT of their last-seen representation — the contract has no
+user deletion — or deleted when the target showed that it supports DELETE
+/Users. A user already deactivated and a group already deleted need nothing.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from .spec import Json
+from .target import OKTA_CONTENT_TYPE, Target
+
+
+@dataclass(slots=True)
+class _Created:
+    kind: str
+    id: str
+    label: str
+    last_seen: Json
+    gone: bool = False
+
+
+@dataclass
+class Tracker:
+    """What this process created on the target, and its last-seen state."""
+
+    target: Target
+    user_delete_supported: bool | None = None
+    """Set by the suite that tries DELETE /Users/{id} on a user the run created."""
+    _created: dict[str, _Created] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def created(self, kind: str, resource: Json) -> None:
+        rid = resource.get("id")
+        if not isinstance(rid, str) or not rid:
+            return
+        label = str(resource.get("userName") or resource.get("displayName") or "")
+        with self._lock:
+            self._created.setdefault(rid, _Created(kind, rid, label, resource))
+
+    def seen(self, resource: Json) -> None:
+        """A response showed this resource: keep it as the body a deactivating PUT will send."""
+        rid = resource.get("id")
+        with self._lock:
+            entry = self._created.get(rid) if isinstance(rid, str) else None
+            if entry is not None:
+                entry.last_seen = resource
+
+    def gone(self, rid: str) -> None:
+        with self._lock:
+            if rid in self._created:
+                self._created[rid].gone = True
+
+    def owns(self, rid: str) -> bool:
+        with self._lock:
+            return rid in self._created
+
+    def clean_up(self) -> dict[str, Any]:
+        """Delete groups, then deactivate (or delete) users; report what could not be cleaned."""
+        with self._lock:
+            entries = list(self._created.values())
+        leftovers: list[str] = []
+        requests = 0
+        # Groups first: deleting them drops their memberships.
+        for entry in sorted(entries, key=lambda e: e.kind != "Group"):
+            if entry.gone:
+                continue
+            if (
+                entry.kind == "User"
+                and not self.user_delete_supported
+                and entry.last_seen.get("active") is False
+            ):
+                continue
+            requests += 1
+            problem = self._clean(entry)
+            if problem:
+                leftovers.append(f"{entry.kind} {entry.id} ({entry.label}): {problem}")
+        return {"created": len(entries), "requests": requests, "leftovers": leftovers}
+
+    def _clean(self, entry: _Created) -> str | None:
+        path = f"/{entry.kind}s/{entry.id}"
+        try:
+            if entry.kind == "Group" or self.user_delete_supported:
+                response = self.target.client.delete(path, headers={"Content-Type": OKTA_CONTENT_TYPE})
+                ok = response.status_code in (200, 204, 404)
+            else:
+                body = copy.deepcopy(entry.last_seen)
+                body["active"] = False
+                response = self.target.client.put(
+                    path, json=body, headers={"Content-Type": OKTA_CONTENT_TYPE}
+                )
+                ok = response.status_code == 200
+        except httpx.HTTPError as exc:
+            return f"{type(exc).__name__}: {exc}"
+        return None if ok else f"cleanup {response.request.method} answered {response.status_code}"

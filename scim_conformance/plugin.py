@@ -1,0 +1,265 @@
+"""The pytest plugin (``pytest11`` entry point ``scim_conformance``).
+
+It adds the ``scim`` option group, builds the one target of the session (the
+embedded reference server, or ``--scim-url``), turns
+:class:`~scim_conformance.errors.ConformanceFailure` into findings on the
+report (terminal, pytest-html, JUnit properties, ``--scim-json``), and decides
+the exit code from the findings' severities (CONTRACT §5): ``security`` and
+``okta`` findings fail the run, ``rfc`` findings only with ``--scim-strict``.
+
+Importing this module must stay cheap: every pytest run in an environment
+where the package is installed loads it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Generator, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from .errors import PROFILES, ConformanceFailure, HarnessError
+
+if TYPE_CHECKING:
+    from .cleanup import Tracker
+    from .probe import Probe
+    from .target import Target
+
+EXIT_SETUP = 2
+
+_target_key = pytest.StashKey["Target"]()
+_cleanup_key = pytest.StashKey[dict[str, Any]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("scim", "SCIM conformance (scim-conformance)")
+    group.addoption(
+        "--scim-url",
+        default=os.environ.get("SCIM_URL"),
+        help="SCIM root URL of the target, e.g. https://zentral/public/realms/<uuid>/scim/v2 "
+        "(env SCIM_URL; default: the embedded reference server, in-process)",
+    )
+    group.addoption(
+        "--scim-token",
+        default=os.environ.get("SCIM_TOKEN"),
+        help="bearer token for the target (env SCIM_TOKEN, the documented way to pass it)",
+    )
+    group.addoption(
+        "--okta-profile",
+        choices=("aiw", "oin", "all"),
+        default="all",
+        help="Okta client profile to replay: aiw (custom app, PUT), oin (catalogue app, PATCH), all",
+    )
+    group.addoption("--scim-insecure", action="store_true", help="do not verify the target's TLS certificate")
+    group.addoption(
+        "--scim-ca-bundle", metavar="PATH", help="CA bundle to verify the target's certificate with"
+    )
+    group.addoption(
+        "--scim-timeout", type=float, default=60.0, help="request timeout in seconds (default 60, as Okta)"
+    )
+    group.addoption(
+        "--scim-strict", action="store_true", help="rfc findings fail the run too (default: reported only)"
+    )
+    group.addoption("--scim-json", metavar="PATH", help="write the findings summary as JSON to PATH")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "check(id, *, severity, requirement, profiles=('aiw','oin'), operation=''): "
+        "the conformance check a test performs (CONTRACT §5 severity)",
+    )
+    config.pluginmanager.register(_Session(config), "scim-conformance-session")
+
+
+def selected_profiles(config: pytest.Config) -> tuple[str, ...]:
+    chosen = config.getoption("okta_profile")
+    return PROFILES if chosen == "all" else (chosen,)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # A test taking ``okta_profile`` runs once per selected profile it concerns.
+    if "okta_profile" in metafunc.fixturenames:
+        marker = metafunc.definition.get_closest_marker("check")
+        concerns = marker.kwargs.get("profiles", PROFILES) if marker else PROFILES
+        profiles = [p for p in selected_profiles(metafunc.config) if p in concerns]
+        metafunc.parametrize("okta_profile", profiles, ids=profiles)
+
+
+# -- the target ----------------------------------------------------------------
+
+
+def build_target(config: pytest.Config) -> Target:
+    """The session's target, created once per process (each xdist worker has its own client)."""
+    if _target_key not in config.stash:
+        from .target import embedded_target, remote_target
+
+        url = config.getoption("scim_url")
+        if url:
+            config.stash[_target_key] = remote_target(
+                url,
+                config.getoption("scim_token"),
+                insecure=config.getoption("scim_insecure"),
+                ca_bundle=config.getoption("scim_ca_bundle"),
+                timeout=config.getoption("scim_timeout"),
+            )
+        else:
+            config.stash[_target_key] = embedded_target()
+    return config.stash[_target_key]
+
+
+def preflight_or_exit(config: pytest.Config) -> None:
+    """Check reachability and auth before any suite; on failure stop with one message, exit 2."""
+    if hasattr(config, "workerinput"):
+        return  # the xdist controller already did it
+    from .preflight import preflight
+
+    try:
+        preflight(build_target(config))
+    except HarnessError as exc:
+        pytest.exit(f"scim-conformance: {exc}", returncode=EXIT_SETUP)
+
+
+@pytest.fixture(scope="session")
+def scim_target(pytestconfig: pytest.Config) -> Iterator[Target]:
+    """The target of this session; closed at the end, after cleanup."""
+    try:
+        target = build_target(pytestconfig)
+    except HarnessError as exc:
+        pytest.exit(f"scim-conformance: {exc}", returncode=EXIT_SETUP)
+    yield target
+    target.close()
+
+
+@pytest.fixture(scope="session")
+def scim_tracker(scim_target: Target, pytestconfig: pytest.Config) -> Iterator[Tracker]:
+    """Records what the run creates; at the end cleans exactly that, one request per resource."""
+    from .cleanup import Tracker
+
+    tracker = Tracker(scim_target)
+    yield tracker
+    pytestconfig.stash[_cleanup_key] = tracker.clean_up()
+
+
+@pytest.fixture
+def probe(scim_target: Target, scim_tracker: Tracker, request: pytest.FixtureRequest) -> Probe:
+    """The per-test view of the target: requests recorded from here, findings built from the check marker."""
+    from .probe import Probe
+
+    return Probe.for_test(scim_target, scim_tracker, request.node)
+
+
+# -- findings on reports -------------------------------------------------------
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+    report: pytest.TestReport = yield
+    excinfo = call.excinfo
+    if report.when == "call" and excinfo is not None and isinstance(excinfo.value, ConformanceFailure):
+        from . import findings
+
+        failure = excinfo.value
+        text = findings.render(failure)
+        report.longrepr = text
+        found = [findings.to_dict(f, item.nodeid) for f in failure.all()]
+        # A plain string attribute survives xdist's report serialisation.
+        report.scim_findings = json.dumps(found)  # type: ignore[attr-defined]
+        report.user_properties += [
+            ("check", failure.check),
+            ("severity", failure.severity),
+            ("requirement", failure.requirement),
+            ("profiles", ",".join(failure.profiles)),
+        ]
+        try:
+            import pytest_html
+        except ImportError:  # pragma: no cover - pytest-html is a dependency
+            return report
+        extras = getattr(report, "extras", [])
+        extras.append(pytest_html.extras.text(text, name="Finding and transcript"))
+        report.extras = extras  # type: ignore[attr-defined]
+    return report
+
+
+class _Session:
+    """Collects findings and cleanup results across the run (on the xdist controller too)."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.findings: dict[str, list[dict[str, Any]]] = {}
+        self.failed: set[str] = set()
+        self.leftovers: list[str] = []
+        self.cleanup = {"created": 0, "requests": 0}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if not report.failed:
+            return
+        self.failed.add(report.nodeid)
+        found = getattr(report, "scim_findings", None)
+        if found:
+            self.findings[report.nodeid] = json.loads(found)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        # xdist: each worker cleans up its own resources and sends the outcome here.
+        output = getattr(node, "workeroutput", {}).get("scim_cleanup")
+        if output:
+            self._add_cleanup(json.loads(output))
+
+    def _add_cleanup(self, outcome: dict[str, Any]) -> None:
+        self.leftovers += outcome["leftovers"]
+        self.cleanup["created"] += outcome["created"]
+        self.cleanup["requests"] += outcome["requests"]
+
+    def all_findings(self) -> list[dict[str, Any]]:
+        return [f for found in self.findings.values() for f in found]
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        config = self.config
+        if _cleanup_key in config.stash:
+            self._add_cleanup(config.stash[_cleanup_key])
+        if hasattr(config, "workerinput"):
+            if _cleanup_key in config.stash:
+                config.workeroutput["scim_cleanup"] = json.dumps(config.stash[_cleanup_key])  # type: ignore[attr-defined]
+            return
+        # rfc findings are reported, and gate only in strict mode (CONTRACT §5). A
+        # failure that is not a finding (a harness error) always gates.
+        only_rfc = bool(self.failed) and all(
+            nodeid in self.findings and all(f["severity"] == "rfc" for f in self.findings[nodeid])
+            for nodeid in self.failed
+        )
+        if (
+            session.exitstatus == pytest.ExitCode.TESTS_FAILED
+            and only_rfc
+            and not config.getoption("scim_strict")
+        ):
+            session.exitstatus = pytest.ExitCode.OK
+        path = config.getoption("scim_json")
+        if path:
+            from .reporting.summary import write_summary
+
+            write_summary(Path(path), self, int(session.exitstatus))
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        config = self.config
+        if hasattr(config, "workerinput") or not (self.failed or self.cleanup["created"] or self.findings):
+            return
+        findings = self.all_findings()
+        counts = {s: sum(1 for f in findings if f["severity"] == s) for s in ("security", "okta", "rfc")}
+        terminalreporter.section("scim-conformance")
+        strict = config.getoption("scim_strict")
+        terminalreporter.write_line(
+            f"findings: {counts['security']} security, {counts['okta']} okta, {counts['rfc']} rfc"
+            + ("" if strict else " (rfc findings do not fail the run without --scim-strict)")
+        )
+        for finding in findings:
+            terminalreporter.write_line(f"  [{finding['severity']}] {finding['check']}: {finding['title']}")
+        terminalreporter.write_line(
+            f"cleanup: {self.cleanup['requests']} requests for {self.cleanup['created']} created resources"
+        )
+        for line in self.leftovers:
+            terminalreporter.write_line(f"  not cleaned up: {line}")

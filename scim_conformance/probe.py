@@ -1,0 +1,281 @@
+"""A test's view of the target: recorded requests and findings that cite their check.
+
+Suites call ``probe.request(...)`` and the ``expect_*`` helpers. A failed
+``security`` or ``okta`` expectation raises at once (it stops the sequence); an
+``rfc`` one is kept and the test goes on, so a tolerated deviation never hides
+what would break Okta. The plugin turns kept findings into a failed report when
+the test otherwise passes.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
+
+import httpx
+import pytest
+
+from .cleanup import Tracker
+from .errors import PROFILES, ConformanceFailure, HarnessError
+from .spec import ERROR, LIST_RESPONSE, Json
+from .target import OKTA_CONTENT_TYPE, Target
+from .traffic import Exchange
+
+_STOPS = ("security", "okta")
+
+
+@dataclass
+class Probe:
+    """Requests and expectations of one test, with defaults from its ``check`` marker."""
+
+    target: Target
+    tracker: Tracker
+    check: str
+    severity: str
+    requirement: str
+    profiles: tuple[str, ...] = PROFILES
+    operation: str = ""
+    kept: list[ConformanceFailure] = field(default_factory=list)
+    _mark: int = 0
+
+    @classmethod
+    def for_test(cls, target: Target, tracker: Tracker, node: pytest.Item) -> Probe:
+        marker = node.get_closest_marker("check")
+        if marker is None:
+            raise HarnessError(f"{node.nodeid} uses the probe fixture without a @pytest.mark.check marker")
+        kwargs = marker.kwargs
+        profiles = tuple(kwargs.get("profiles", PROFILES))
+        profile = getattr(node, "callspec", None) and node.callspec.params.get("okta_profile")  # type: ignore[attr-defined]
+        if profile:
+            profiles = (profile,)
+        return cls(
+            target,
+            tracker,
+            check=marker.args[0],
+            severity=kwargs["severity"],
+            requirement=kwargs["requirement"],
+            profiles=profiles,
+            operation=kwargs.get("operation", ""),
+            _mark=target.recorder.mark(),
+        )
+
+    # -- requests --------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        body: Any = None,
+        content: bytes | str | None = None,
+        headers: Mapping[str, str] | None = None,
+        operation: str | None = None,
+    ) -> httpx.Response:
+        """Send a request as Okta would; ``query`` is appended verbatim (``%20`` vs ``+`` matters).
+
+        A target that does not answer within the timeout is an okta finding: Okta
+        drops the request after 60 s.
+        """
+        url = path + (f"?{query}" if query else "")
+        sent_headers = dict(headers or {})
+        if body is not None:
+            content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        if content is not None:
+            sent_headers.setdefault("Content-Type", OKTA_CONTENT_TYPE)
+        started = time.monotonic()
+        try:
+            response = self.target.client.request(
+                method, url, params=params, content=content, headers=sent_headers
+            )
+        except httpx.TimeoutException:
+            self.fail(
+                f"{method} {path}: no response within {time.monotonic() - started:.0f} s",
+                expected="a response within Okta's 60 s limit",
+                got="no response (timeout)",
+                severity="okta",
+                requirement="okta-requests.md §10: Okta closes the socket after 60 s (MUST)",
+                operation=operation,
+            )
+        except httpx.HTTPError as exc:
+            raise HarnessError(
+                f"{method} {self.target.url(path)} failed: {type(exc).__name__}: {exc}"
+            ) from None
+        self._track(method, path, response)
+        return response
+
+    def _track(self, method: str, path: str, response: httpx.Response) -> None:
+        parsed = _json_or_none(response)
+        if not isinstance(parsed, dict):
+            return
+        segments = path.strip("/").split("/")
+        kind = {"Users": "User", "Groups": "Group"}.get(segments[0])
+        if kind is None:
+            return
+        if method == "POST" and len(segments) == 1 and response.status_code in (200, 201):
+            self.tracker.created(kind, parsed)
+        elif method == "DELETE" and len(segments) == 2 and response.status_code in (200, 204):
+            self.tracker.gone(segments[1])
+        elif response.status_code == 200 and "id" in parsed:
+            self.tracker.seen(parsed)
+
+    def exchanges(self) -> tuple[Exchange, ...]:
+        """This test's exchanges so far, oldest first."""
+        return tuple(self.target.recorder.since(self._mark))
+
+    # -- findings --------------------------------------------------------------
+
+    def finding(
+        self,
+        title: str,
+        *,
+        expected: str,
+        got: str,
+        check: str | None = None,
+        severity: str | None = None,
+        requirement: str | None = None,
+        operation: str | None = None,
+    ) -> ConformanceFailure:
+        return ConformanceFailure(
+            check=check or self.check,
+            title=title,
+            severity=severity or self.severity,
+            requirement=requirement or self.requirement,
+            expected=expected,
+            got=got,
+            exchanges=self.exchanges(),
+            profiles=self.profiles,
+            operation=operation or self.operation,
+        )
+
+    def fail(self, title: str, *, expected: str, got: str, **kwargs: Any) -> NoReturn:
+        """Stop the test with this finding (and any kept ones)."""
+        __tracebackhide__ = True
+        failure = self.finding(title, expected=expected, got=got, **kwargs)
+        failure.others = tuple(self.kept)
+        self.kept.clear()
+        raise failure
+
+    def expect(self, ok: bool, title: str, *, expected: str, got: str, **kwargs: Any) -> bool:
+        """Judge one requirement: security/okta failures stop the test, rfc ones are kept."""
+        __tracebackhide__ = True
+        if ok:
+            return True
+        severity = kwargs.get("severity") or self.severity
+        if severity in _STOPS:
+            self.fail(title, expected=expected, got=got, **kwargs)
+        self.kept.append(self.finding(title, expected=expected, got=got, **kwargs))
+        return False
+
+    # -- common expectations ---------------------------------------------------
+
+    def expect_status(
+        self, response: httpx.Response, *allowed: int, title: str | None = None, **kwargs: Any
+    ) -> bool:
+        __tracebackhide__ = True
+        request = response.request
+        return self.expect(
+            response.status_code in allowed,
+            title or f"{request.method} {_path(request)} answered {response.status_code}",
+            expected=" or ".join(str(s) for s in allowed),
+            got=f"{response.status_code} {_brief(response)}",
+            **kwargs,
+        )
+
+    def expect_json(self, response: httpx.Response, **kwargs: Any) -> Any:
+        """The body as JSON; a body that is not JSON is a finding."""
+        __tracebackhide__ = True
+        parsed = _json_or_none(response)
+        if parsed is None:
+            self.fail(
+                f"{response.request.method} {_path(response.request)}: the body is not JSON",
+                expected="a JSON body (application/scim+json)",
+                got=_brief(response) or "an empty body",
+                **kwargs,
+            )
+        return parsed
+
+    def expect_scim_error(
+        self,
+        response: httpx.Response,
+        status: int | Iterable[int],
+        scim_type: str | None = None,
+        *,
+        title: str | None = None,
+        body_severity: str = "rfc",
+    ) -> None:
+        """The status (at the test's severity), then an RFC 7644 §3.12 Error body (``body_severity``)."""
+        __tracebackhide__ = True
+        statuses = (status,) if isinstance(status, int) else tuple(status)
+        if not self.expect_status(response, *statuses, title=title):
+            return
+        body = _json_or_none(response)
+        code = response.status_code
+        shape_ok = (
+            isinstance(body, dict)
+            and ERROR in (body.get("schemas") or [])
+            and body.get("status") == str(code)
+        )
+        self.expect(
+            shape_ok,
+            f"{response.request.method} {_path(response.request)}: {code} without a SCIM Error body",
+            expected=f'{{"schemas": ["{ERROR}"], "status": "{code}", "detail": "…"}}',
+            got=_brief(response) or "an empty body",
+            severity=body_severity,
+            requirement="RFC 7644 §3.12: errors carry a SCIM Error body, status as a string (MUST)",
+        )
+        if scim_type is not None and isinstance(body, dict):
+            self.expect(
+                body.get("scimType") == scim_type,
+                f'{response.request.method} {_path(response.request)}: {code} without scimType "{scim_type}"',
+                expected=f'"scimType": "{scim_type}"',
+                got=f"scimType {body.get('scimType')!r}",
+                severity=body_severity,
+                requirement="RFC 7644 §3.12, Table 9: the scimType of this error (MUST)",
+            )
+
+    def expect_list_response(self, response: httpx.Response, **kwargs: Any) -> Json:
+        """A 200 ListResponse with integer counters (okta-requests.md §9): returns the body."""
+        __tracebackhide__ = True
+        self.expect_status(response, 200, **kwargs)
+        body = self.expect_json(response, **kwargs)
+        problems = []
+        if not isinstance(body, dict):
+            problems.append("the body is not a JSON object")
+        else:
+            if LIST_RESPONSE not in (body.get("schemas") or []):
+                problems.append(f"schemas does not list {LIST_RESPONSE}")
+            for key in ("totalResults", "startIndex", "itemsPerPage"):
+                if not (isinstance(body.get(key), int) and not isinstance(body.get(key), bool)):
+                    problems.append(f"{key} is {body.get(key)!r}, not an integer")
+            if not isinstance(body.get("Resources", []), list):
+                problems.append("Resources is not an array")
+        self.expect(
+            not problems,
+            f"{response.request.method} {_path(response.request)}: not a valid ListResponse",
+            expected="ListResponse with integer totalResults, startIndex, itemsPerPage and a Resources array",
+            got="; ".join(problems),
+            requirement="RFC 7644 §3.4.2; okta-requests.md §9: counters are JSON integers (MUST)",
+            **{k: v for k, v in kwargs.items() if k != "requirement"},
+        )
+        return body if isinstance(body, dict) else {}
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json() if response.content else None
+    except ValueError:
+        return None
+
+
+def _path(request: httpx.Request) -> str:
+    return request.url.path.rsplit("/scim/v2", 1)[-1] or request.url.path
+
+
+def _brief(response: httpx.Response, limit: int = 300) -> str:
+    text = response.text
+    return text if len(text) <= limit else text[:limit] + "…"

@@ -1,0 +1,1 @@
+"""Report writers beyond pytest's own (pytest-html and JUnit XML come from pytest)."""

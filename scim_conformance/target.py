@@ -1,0 +1,94 @@
+"""The SCIM service provider under test: a remote URL or the embedded reference server.
+
+Both are the same ``httpx.Client`` with a different transport (STYLE Lesson 5),
+wrapped in a :class:`~scim_conformance.transport.RecordingTransport` so every
+exchange is recorded, redacted, for failure reports.
+"""
+
+from __future__ import annotations
+
+import ssl
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from .errors import HarnessError
+from .traffic import Recorder
+from .transport import ASGIPortalTransport, RecordingTransport
+
+# okta-requests.md §1: the headers on every request of Okta's SCIM client.
+OKTA_HEADERS = {
+    "User-Agent": "Okta SCIM Client 1.0.0",
+    "Accept": "application/scim+json",
+    "Accept-Charset": "utf-8",
+}
+OKTA_CONTENT_TYPE = "application/scim+json; charset=utf-8"
+OKTA_TIMEOUT = 60.0  # okta-requests.md §10: Okta drops a request after 60 s.
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A SCIM root URL with the one client the session uses to reach it."""
+
+    base_url: str
+    """The SCIM root, e.g. ``https://zentral.example.com/public/realms/<uuid>/scim/v2``."""
+    client: httpx.Client = field(repr=False)
+    recorder: Recorder = field(repr=False)
+    embedded: bool = False
+    """True for the in-process reference server."""
+    token: str | None = field(default=None, repr=False)
+    """Held to build bad-token requests from; recorded exchanges never contain it."""
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def _client(base_url: str, token: str | None, transport: httpx.BaseTransport, **options: Any) -> httpx.Client:
+    headers = dict(OKTA_HEADERS)
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return httpx.Client(base_url=base_url, headers=headers, transport=transport, **options)
+
+
+def remote_target(
+    url: str,
+    token: str | None,
+    *,
+    insecure: bool = False,
+    ca_bundle: str | None = None,
+    timeout: float = OKTA_TIMEOUT,
+) -> Target:
+    """A target reached over the network, TLS verified unless ``insecure``."""
+    parsed = httpx.URL(url)
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise HarnessError(f"--scim-url must be an http(s) URL with a host, got {url!r}")
+    verify: ssl.SSLContext | bool = not insecure
+    if ca_bundle and not insecure:
+        try:
+            verify = ssl.create_default_context(cafile=ca_bundle)
+        except (OSError, ssl.SSLError) as exc:
+            raise HarnessError(f"cannot load --scim-ca-bundle {ca_bundle!r}: {exc}") from None
+    recorder = Recorder([token] if token else [])
+    base = url.rstrip("/")
+    transport = RecordingTransport(httpx.HTTPTransport(verify=verify), recorder)
+    client = _client(base, token, transport, timeout=timeout)
+    return Target(base, client, recorder, embedded=False, token=token)
+
+
+def embedded_target() -> Target:
+    """A fresh in-memory reference server with one realm and a full-permission token, in-process."""
+    from .server.app import create_app
+    from .server.config import Realm, ServiceAccount, new_realm_id, new_token
+
+    realm, token = new_realm_id(), new_token()
+    app = create_app(realms=[Realm(realm)], accounts=[ServiceAccount("okta", token)])
+    base = f"http://reference.scim.test/public/realms/{realm}/scim/v2"
+    recorder = Recorder([token])
+    transport = RecordingTransport(ASGIPortalTransport(app), recorder)
+    return Target(
+        base, _client(base, token, transport, timeout=OKTA_TIMEOUT), recorder, embedded=True, token=token
+    )
