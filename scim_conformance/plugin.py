@@ -263,3 +263,16 @@ class _Session:
         )
         for line in self.leftovers:
             terminalreporter.write_line(f"  not cleaned up: {line}")
+
+
+@pytest.fixture(scope="session")
+def scim_run(pytestconfig: pytest.Config) -> str:
+    """This run's marker, carried by every resource the run creates (unique per xdist worker).
+
+    A production target may hold real users: the marker tells our resources
+    apart, and names nothing a real Okta tenant would create.
+    """
+    import secrets
+
+    worker = getattr(pytestconfig, "workerinput", {}).get("workerid", "")
+    return f"scimconf-{secrets.token_hex(4)}{('-' + worker) if worker else ''}"

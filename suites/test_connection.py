@@ -1,0 +1,35 @@
+"""Okta's "Test Connector Configuration": the two requests sent when an admin saves the app."""
+
+from __future__ import annotations
+
+import pytest
+
+from scim_conformance.probe import Probe
+
+
+@pytest.mark.check(
+    "connection.users",
+    severity="okta",
+    requirement="okta-requests.md §2: GET /Users?startIndex=1&count=2 answers a ListResponse (MUST)",
+    operation="Test connection",
+)
+def test_users_list(probe: Probe) -> None:
+    """Saving the Okta app lists users with a fixed page; the answer must be a ListResponse."""
+    body = probe.expect_list_response(probe.request("GET", "/Users", query="startIndex=1&count=2"))
+    probe.expect(
+        body.get("startIndex") == 1 and body.get("itemsPerPage", 0) <= 2,
+        "the page does not honour startIndex=1&count=2",
+        expected="startIndex 1, itemsPerPage ≤ 2",
+        got=f"startIndex {body.get('startIndex')!r}, itemsPerPage {body.get('itemsPerPage')!r}",
+    )
+
+
+@pytest.mark.check(
+    "connection.groups",
+    severity="okta",
+    requirement="okta-requests.md §2: GET /Groups?startIndex=1&count=100 answers a ListResponse (MUST)",
+    operation="Test connection",
+)
+def test_groups_list(probe: Probe) -> None:
+    """Saving the Okta app lists groups too."""
+    probe.expect_list_response(probe.request("GET", "/Groups", query="startIndex=1&count=100"))
