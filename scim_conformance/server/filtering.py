@@ -249,8 +249,13 @@ class _Parser:
         if self.is_word(token, "not") and self.peek(1).kind == "(":
             self.take()
             return Not(self.group(in_value))
-        if self.is_word(token, "not"):
-            raise self.fail("'not' must be followed by a parenthesised filter", self.peek(1).pos)
+        following = self.peek(1)
+        if self.is_word(token, "not") and not (
+            self.is_word(following, "pr", *COMPARE_OPERATORS)
+            or (following.kind == "[" and not following.spaced)
+        ):
+            # "not" is an attribute only when an operator or "[" follows (``not pr``).
+            raise self.fail("'not' must be followed by a parenthesised filter", following.pos)
         if token.kind == "word":
             return self.attr_exp(in_value)
         raise self.fail(f"expected an attribute name, 'not' or '(', found {_describe(token)}", token.pos)
