@@ -64,6 +64,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--scim-strict", action="store_true", help="rfc findings fail the run too (default: reported only)"
     )
     group.addoption("--scim-json", metavar="PATH", help="write the findings summary as JSON to PATH")
+    group.addoption(
+        "--scim-app",
+        metavar="MODULE:FACTORY",
+        help="embedded target built by FACTORY(realms=..., accounts=...) -> ASGI app instead of the "
+        "reference server (used to prove the suites catch faults)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -107,7 +113,7 @@ def build_target(config: pytest.Config) -> Target:
                 timeout=config.getoption("scim_timeout"),
             )
         else:
-            config.stash[_target_key] = embedded_target()
+            config.stash[_target_key] = embedded_target(config.getoption("scim_app"))
     return config.stash[_target_key]
 
 

@@ -79,16 +79,32 @@ def remote_target(
     return Target(base, client, recorder, embedded=False, token=token)
 
 
-def embedded_target() -> Target:
-    """A fresh in-memory reference server with one realm and a full-permission token, in-process."""
+def embedded_target(factory: str | None = None) -> Target:
+    """A fresh in-memory server with one realm and a full-permission token, in-process.
+
+    ``factory`` ("module:callable") builds the app instead of the reference
+    server's ``create_app``, with the same keyword arguments: that is how tests
+    aim the suites at deliberately faulty servers.
+    """
     from .server.app import create_app
     from .server.config import Realm, ServiceAccount, new_realm_id, new_token
 
+    make = create_app if factory is None else _load_factory(factory)
     realm, token = new_realm_id(), new_token()
-    app = create_app(realms=[Realm(realm)], accounts=[ServiceAccount("okta", token)])
+    app = make(realms=[Realm(realm)], accounts=[ServiceAccount("okta", token)])
     base = f"http://reference.scim.test/public/realms/{realm}/scim/v2"
     recorder = Recorder([token])
     transport = RecordingTransport(ASGIPortalTransport(app), recorder)
     return Target(
         base, _client(base, token, transport, timeout=OKTA_TIMEOUT), recorder, embedded=True, token=token
     )
+
+
+def _load_factory(spec: str) -> Any:
+    import importlib
+
+    module_name, _, attr = spec.partition(":")
+    try:
+        return getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError, ValueError) as exc:
+        raise HarnessError(f"--scim-app {spec!r}: cannot load it ({exc}); expected MODULE:FACTORY") from None
