@@ -43,20 +43,29 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--data", type=Path, help="SQLite file that persists users and groups across restarts")
     serve.add_argument("--log", type=Path, help="write every exchange as JSON lines to this file")
 
-    run = commands.add_parser("run", help="run the conformance suites (default: against the embedded server)")
+    run = commands.add_parser(
+        "run",
+        help="run the conformance suites (default: against the embedded reference server)",
+        description="Run the suites and write report.html, junit.xml and summary.json. Every other "
+        "option is passed to pytest: --scim-url URL (or env SCIM_URL), --scim-token (or env "
+        "SCIM_TOKEN), --okta-profile aiw|oin|all, --scim-strict, --scim-insecure, "
+        "--scim-ca-bundle PATH, --scim-timeout S, -k EXPR, -n 2 ...",
+    )
     run.add_argument(
         "--reports", type=Path, default=Path("reports"), help="report directory (default reports/)"
     )
-    run.add_argument("pytest_args", nargs=argparse.REMAINDER, help="further pytest arguments, after --")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "run":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         if args.command == "serve":
             return _serve(args)
-        return _run(args)
+        return _run(args, extra)
     except CliError as exc:
         print(f"scim-conformance: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -127,25 +136,31 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, extra: list[str]) -> int:
+    """Exit codes: 0 no gating finding, 1 gating findings, 2 set-up problem (preflight)."""
     import pytest
 
     from .resources import suites_dir
 
-    args.reports.mkdir(parents=True, exist_ok=True)
-    extra = [a for a in args.pytest_args if a != "--"]
+    reports: Path = args.reports
+    try:
+        reports.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CliError(f"cannot create the report directory {str(reports)!r}: {exc.strerror}") from None
+    suites = suites_dir()
     return int(
         pytest.main(
             [
-                str(suites_dir()),
+                str(suites),
                 "--rootdir",
-                str(suites_dir()),
+                str(suites),
                 "-p",
                 "no:cacheprovider",
-                f"--html={args.reports / 'report.html'}",
+                f"--html={reports / 'report.html'}",
                 "--self-contained-html",
-                f"--junitxml={args.reports / 'junit.xml'}",
-                *extra,
+                f"--junitxml={reports / 'junit.xml'}",
+                f"--scim-json={reports / 'summary.json'}",
+                *[a for a in extra if a != "--"],
             ]
         )
     )
