@@ -18,8 +18,9 @@ Choices where RFC 7644 is silent or clients stray from it:
   leaves ``schemas``; it joins ``schemas`` when the extension gets data).
 - Adding an element whose ``value`` (and ``type``) equal an existing element's
   merges into it rather than duplicating it (RFC 7644 §3.5.2.1: a value already
-  present SHOULD cause no change); a new ``primary: true`` element clears the
-  others' ``primary`` (RFC 7643 §2.4).
+  present SHOULD cause no change) — unless that would change an immutable
+  sub-attribute (a group member's ``display``), when the element stays as it
+  is; a new ``primary: true`` element clears the others' ``primary`` (RFC 7643 §2.4).
 - ``add`` with a value filter updates the matching elements, like ``replace``;
   both answer 400 ``noTarget`` when nothing matches (RFC 7644 §3.5.2.3).
 - ``remove`` with a value filter that matches nothing, or of an absent
@@ -308,11 +309,27 @@ def _extend(attribute: AttributeDef, elements: list[Any], added: list[Any]) -> l
         if existing is None:
             elements.append(element)
             written.append(element)
-        elif isinstance(existing, dict) and isinstance(element, dict):
+        elif (
+            isinstance(existing, dict)
+            and isinstance(element, dict)
+            and not _touches_immutable(attribute, existing, element)
+        ):
             existing.update(element)
             written.append(existing)
     _single_primary(elements, written)
     return elements
+
+
+def _touches_immutable(attribute: AttributeDef, existing: Json, element: Json) -> bool:
+    """Whether merging would change an immutable sub-attribute (RFC 7643 §2.2), e.g. a member's ``display``.
+
+    Such an element is already present, so the add leaves it as it is.
+    """
+    for key, item in element.items():
+        sub = attribute.sub(key)
+        if sub is not None and sub.mutability == "immutable" and existing.get(key) != item:
+            return True
+    return False
 
 
 def _single_primary(elements: list[Any], written: list[Any]) -> None:
@@ -387,9 +404,12 @@ def _write_sub(attribute: AttributeDef, current: Any, name: str, value: Any) -> 
         _put(parent, sub.name, value)
         return parent
     # "emails.type" without a filter targets every element; with none, it creates one.
-    elements = [e for e in _elements(current) if isinstance(e, dict)] or [{}]
+    elements = _elements(current)
+    if not any(isinstance(e, dict) for e in elements):
+        elements.append({})
     for element in elements:
-        _put(element, sub.name, value)
+        if isinstance(element, dict):
+            _put(element, sub.name, value)
     if sub.name == "primary":
         _single_primary(elements, elements[-1:])
     return elements
@@ -425,9 +445,10 @@ def _remove(resource: Json, target: _Target | SchemaDef, value: Any) -> None:
     elif path.sub is not None:
         name = _sub_name(attribute, path.sub)
         if attribute.multi_valued:
-            elements = [e for e in _elements(current) if isinstance(e, dict)]
+            elements = _elements(current)
             for element in elements:
-                _put(element, name, None)
+                if isinstance(element, dict):
+                    _put(element, name, None)
             after = [e for e in elements if not _empty(e)]
         elif isinstance(current, dict):
             after = dict(current)
