@@ -26,7 +26,7 @@ Choices where RFC 7644 is silent or clients stray from it:
 - ``remove`` with a value filter that matches nothing, or of an absent
   attribute, is not an error, so Okta's retried membership removals are
   idempotent; ``remove`` of ``members`` with a ``value`` list (a common non-RFC
-  form) removes the elements with those ``value``\\ s.
+  form) removes the elements with those values.
 - A readOnly attribute (``id``, ``meta``, ``groups``) may be "written" only with
   what it already holds: Okta's group rename echoes the group ``id``.
 - Sub-attribute keys inside values are written under their schema names when
@@ -84,6 +84,12 @@ def apply_patch(resource: Json, body: object, rt: ResourceTypeDef) -> Json:
     return result
 
 
+def _shown(value: object) -> str:
+    """A client's value in an error detail, cut short: details are echoed in responses and logs."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def _operations(body: object) -> list[Json]:
     if not isinstance(body, dict):
         raise invalid_syntax("A PATCH body must be a JSON object with 'schemas' and 'Operations'")
@@ -104,11 +110,11 @@ def _operations(body: object) -> list[Json]:
 def _apply_operation(resource: Json, operation: Json, rt: ResourceTypeDef) -> None:
     op = _lookup(operation, "op")
     if not isinstance(op, str) or op.lower() not in _OPS:
-        raise invalid_syntax(f"'op' must be one of add, remove, replace; got {op!r}")
+        raise invalid_syntax(f"'op' must be one of add, remove, replace; got {_shown(op)}")
     op = op.lower()
     path = _lookup(operation, "path")
     if path is not None and not isinstance(path, str):
-        raise invalid_syntax(f"'path' must be a string; got {path!r}")
+        raise invalid_syntax(f"'path' must be a string; got {_shown(path)}")
     value = _MISSING
     for key, item in operation.items():
         if isinstance(key, str) and key.lower() == "value":
@@ -133,7 +139,7 @@ def _write_object(resource: Json, op: str, value: Json, rt: ResourceTypeDef, urn
     """A path-less add/replace: each key names an attribute (RFC 7644 §3.5.2.1, §3.5.2.3)."""
     for key, item in value.items():
         if not isinstance(key, str):
-            raise invalid_value(f"Attribute names must be strings; got {key!r}")
+            raise invalid_value(f"Attribute names must be strings; got {_shown(key)}")
         if urn is None and key.lower() == "schemas":
             continue  # the resource's own "schemas" follows its data, not the client's
         schema = rt.schema_for(key) if urn is None else None
@@ -167,17 +173,17 @@ def _resolve(text: str, rt: ResourceTypeDef) -> _Target | SchemaDef:
             whole = rt.schema_for(f"{path.urn}:{path.attr}")
             if whole is not None and whole.id != rt.schema.id and path.sub is None and path.filter is None:
                 return whole
-            raise invalid_path(f"Unknown schema {path.urn!r} in path {text!r}")
+            raise invalid_path(f"Unknown schema {path.urn!r} in path {_shown(text)}")
         attribute = schema.attribute(path.attr)
         extension = schema
     if attribute is None:
-        raise invalid_path(f"Unknown attribute {path.attr!r} in path {text!r}")
+        raise invalid_path(f"Unknown attribute {path.attr!r} in path {_shown(text)}")
     if path.sub is not None and attribute.sub(path.sub) is None:
-        raise invalid_path(f"{attribute.name!r} has no sub-attribute {path.sub!r} (path {text!r})")
+        raise invalid_path(f"{attribute.name!r} has no sub-attribute {path.sub!r} (path {_shown(text)})")
     if path.filter is not None:
         if attribute.type != "complex":
             raise invalid_path(
-                f"{attribute.name!r} is not complex, so it takes no value filter (path {text!r})"
+                f"{attribute.name!r} is not complex, so it takes no value filter (path {_shown(text)})"
             )
         validate_element_filter(path.filter, attribute)
     return _Target(attribute, extension, path, text)
@@ -253,7 +259,7 @@ def _guarded(target: _Target, before: Any, after: Any) -> None:
         sub is not None and sub.mutability == "readOnly"
     )
     if read_only and _normal(before) != _normal(after):
-        raise mutability(f"{target.text!r} is readOnly and cannot be changed")
+        raise mutability(f"{_shown(target.text)} is readOnly and cannot be changed")
 
 
 def _normal(value: Any) -> Any:
@@ -278,7 +284,7 @@ def _canonical(attribute: AttributeDef, value: Any) -> Any:
 def _merge(attribute: AttributeDef, current: Any, value: Any, text: str) -> Json:
     """RFC 7644 §3.5.2.1/§3.5.2.3: sub-attributes given replace, others stay."""
     if not isinstance(value, dict):
-        raise invalid_value(f"{text!r} is complex: its value must be an object of sub-attributes")
+        raise invalid_value(f"{_shown(text)} is complex: its value must be an object of sub-attributes")
     merged: Json = dict(current) if isinstance(current, dict) else {}
     for key, item in value.items():
         sub = attribute.sub(key) if isinstance(key, str) else None
@@ -382,7 +388,7 @@ def _write_matching(attribute: AttributeDef, current: Any, path: PatchPath, valu
     matched = [e for e in elements if matches_element(path.filter, e, attribute)]
     if not matched:
         # RFC 7644 §3.5.2.3: a filter that matches no element is noTarget.
-        raise no_target(f"No element of {attribute.name!r} matches {text!r}")
+        raise no_target(f"No element of {attribute.name!r} matches {_shown(text)}")
     for element in matched:
         if path.sub is not None:
             sub = attribute.sub(path.sub)
