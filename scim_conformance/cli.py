@@ -12,6 +12,7 @@ import sys
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 EXIT_USAGE = 2
 
@@ -23,14 +24,32 @@ def _realm_uuid(text: str) -> str:
         raise argparse.ArgumentTypeError(f"not a UUID: {text!r}") from None
 
 
+def _token(text: str) -> str:
+    # An empty token would let ``Authorization: Bearer `` in; whitespace or
+    # control characters cannot survive the header (RFC 6750 §2.1 b64token).
+    if not text or not all("!" <= c <= "~" for c in text):
+        raise argparse.ArgumentTypeError("a token must be non-empty printable ASCII without spaces")
+    return text
+
+
 def _port(text: str) -> int:
     if not text.isdigit() or not 0 <= int(text) <= 65535:
         raise argparse.ArgumentTypeError(f"not a TCP port: {text!r}")
     return int(text)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is the one line the module docstring promises."""
+
+    def error(self, message: str) -> NoReturn:
+        # argparse prints the whole usage block first; one line is easier to
+        # read in a terminal and to match in a script. Subparsers inherit this
+        # class (``add_subparsers`` defaults ``parser_class`` to it).
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="scim-conformance", description="Prove a SCIM 2.0 service provider works with Okta."
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -39,7 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=_port, default=8000, help="TCP port, 0 for any free one (default 8000)")
     serve.add_argument("--realm", type=_realm_uuid, help="realm UUID (default: generated, or the stored one)")
-    serve.add_argument("--token", help="bearer token Okta will send (default: generated, or the stored one)")
+    serve.add_argument(
+        "--token", type=_token, help="bearer token Okta will send (default: generated, or the stored one)"
+    )
     serve.add_argument("--data", type=Path, help="SQLite file that persists users and groups across restarts")
     serve.add_argument("--log", type=Path, help="write every exchange as JSON lines to this file")
 
@@ -88,25 +109,24 @@ def _serve(args: argparse.Namespace) -> int:
     if args.data is not None:
         try:
             journal = SqliteJournal(args.data)
+            stored_realm, stored_token = journal.setting("realm"), journal.setting("token")
         except Exception as exc:  # sqlite3 and OS errors alike: one line, exit 2
             raise CliError(f"cannot open data file {str(args.data)!r}: {exc}") from None
-    realm_id = args.realm or (journal.setting("realm") if journal else None) or new_realm_id()
+    else:
+        stored_realm = stored_token = None
+    realm_id = args.realm or stored_realm or new_realm_id()
     token, token_origin = args.token, "as given by --token"
-    if token is None and journal is not None and (stored := journal.setting("token")):
-        token, token_origin = stored, f"stored in {args.data}"
+    if token is None and stored_token:
+        token, token_origin = stored_token, f"stored in {args.data}"
     shown_token = token is None
     if token is None:
         token, token_origin = new_token(), "generated"
-    if journal is not None:
-        journal.set_setting("realm", realm_id)
-        journal.set_setting("token", token)
-        args.data.chmod(0o600)
 
-    app = create_app(
-        realms=[Realm(realm_id)],
-        accounts=[ServiceAccount("okta", token)],
-        store=Store(journal),
-    )
+    try:
+        store = Store(journal)
+    except Exception as exc:  # a data file written by something else: one line, not a traceback
+        raise CliError(f"cannot load data file {str(args.data)!r}: {exc}") from None
+    app = create_app(realms=[Realm(realm_id)], accounts=[ServiceAccount("okta", token)], store=store)
     if args.log is not None:
         try:
             app = RequestLog(app, args.log, secrets=[token])
@@ -117,8 +137,19 @@ def _serve(args: argparse.Namespace) -> int:
         sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((args.host, args.port))
+        # Listen now, not when uvicorn starts: a client that reads the URL
+        # below and connects at once is queued instead of refused.
+        sock.listen(2048)
     except OSError as exc:
         raise CliError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
+    if journal is not None:
+        # Only once nothing else can fail: a generated token stored by a run
+        # that then exits would never be printed, and never be known.
+        try:
+            journal.set_setting("realm", realm_id)
+            journal.set_setting("token", token)
+        except Exception as exc:
+            raise CliError(f"cannot write data file {str(args.data)!r}: {exc}") from None
     host, port = sock.getsockname()[:2]
     shown_host = f"[{host}]" if ":" in host else host
     print(f"SCIM base URL: http://{shown_host}:{port}/public/realms/{realm_id}/scim/v2")
@@ -130,9 +161,15 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"Request log:   {args.log}")
     print("Press Ctrl-C to stop.", flush=True)
     config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
-    uvicorn.Server(config).run(sockets=[sock])
-    if journal is not None:
-        journal.close()
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:
+        # uvicorn (>= 0.29) shuts down gracefully on Ctrl-C, then re-raises the
+        # SIGINT it captured; the shutdown is done, so this is a clean exit.
+        pass
+    finally:
+        if journal is not None:
+            journal.close()
     return 0
 
 

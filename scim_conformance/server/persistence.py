@@ -7,6 +7,7 @@ the response leaves, so a SIGKILL right after a 201 loses nothing.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -29,6 +30,12 @@ class SqliteJournal:
     """A :class:`~scim_conformance.server.store.Journal` backed by one SQLite file."""
 
     def __init__(self, path: str | Path) -> None:
+        if str(path) != ":memory:":
+            # The file holds the bearer token. Create it owner-only before SQLite
+            # does (with the umask's 0644): its -wal and -shm files take the
+            # database's mode, and the WAL holds the token until a checkpoint.
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+            os.chmod(path, 0o600)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")

@@ -14,6 +14,7 @@ replaced wherever else it appears.
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Iterable
@@ -24,11 +25,24 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REDACTED = "[REDACTED]"
+_BODY_LIMIT = 1024 * 1024  # endpoints.MAX_BODY: the server refuses a larger body anyway
 _SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"})
+# Only credentials (RFC 9110 §11.4) start with a scheme worth keeping; in a
+# cookie the first word is itself a secret (``session=…; other=…``).
+_SCHEMED_HEADERS = frozenset({"authorization", "proxy-authorization"})
 
 
 def _text(data: bytes) -> str | None:
     return data.decode("utf-8", "replace") if data else None
+
+
+def _request_path(scope: Scope) -> str:
+    # The path as sent, like ``query``: ``scope["path"]`` is percent-decoded, so
+    # ``/Users/a%2Fb`` would read (and replay) as ``/Users/a/b``.
+    raw: bytes | None = scope.get("raw_path")
+    if raw is None:  # optional in ASGI; a server without it gives the decoded path
+        return str(scope.get("root_path", "") + scope["path"])
+    return raw.decode("latin-1")
 
 
 class RequestLog:
@@ -36,7 +50,9 @@ class RequestLog:
 
     def __init__(self, app: ASGIApp, path: str | Path, secrets: Iterable[str] = ()) -> None:
         self.app = app
-        self._file = open(path, "a", encoding="utf-8")
+        # Owner-only, as the data file: bodies carry user profiles and the
+        # random ``password`` Okta sends on create.
+        self._file = open(path, "a", encoding="utf-8", opener=lambda p, f: os.open(p, f, 0o600))
         self._lock = threading.Lock()
         self._secrets = [s for s in secrets if s]
 
@@ -51,7 +67,7 @@ class RequestLog:
             name, text = key.decode("latin-1").lower(), value.decode("latin-1")
             if name in _SECRET_HEADERS:
                 scheme, _, rest = text.partition(" ")
-                text = f"{scheme} {REDACTED}" if rest else REDACTED
+                text = f"{scheme} {REDACTED}" if rest and name in _SCHEMED_HEADERS else REDACTED
             headers[name] = (
                 self._scrub(text) if name not in headers else f"{headers[name]}, {self._scrub(text)}"
             )
@@ -61,16 +77,35 @@ class RequestLog:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        received = datetime.now(UTC)
         started = time.perf_counter()
         request_body: list[bytes] = []
         response_body: list[bytes] = []
         response: dict[str, Any] = {"status": None, "headers": []}
 
         async def logged_receive() -> Message:
+            if buffered:  # read ahead below, already recorded
+                return buffered.pop(0)
             message = await receive()
             if message["type"] == "http.request":
                 request_body.append(message.get("body", b""))
             return message
+
+        buffered: list[Message] = []
+
+        async def read_ahead() -> None:
+            # Read the body (up to the server's 1 MB limit) before the app runs:
+            # a request refused before its body is read (401, 403, 404, 405)
+            # must still show what the client sent. The app gets the same messages.
+            size, more = 0, True
+            while more and size <= _BODY_LIMIT:
+                message = await receive()
+                buffered.append(message)
+                if message["type"] != "http.request":
+                    break
+                request_body.append(message.get("body", b""))
+                size += len(request_body[-1])
+                more = message.get("more_body", False)
 
         async def logged_send(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -81,15 +116,16 @@ class RequestLog:
             await send(message)
 
         try:
+            await read_ahead()
             await self.app(scope, logged_receive, logged_send)
         finally:
             body = _text(b"".join(request_body))
             answer = _text(b"".join(response_body))
             entry = {
-                "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                "time": received.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
                 "client": scope["client"][0] if scope.get("client") else None,
                 "method": scope["method"],
-                "path": self._scrub(scope.get("root_path", "") + scope["path"]),
+                "path": self._scrub(_request_path(scope)),
                 "query": self._scrub(scope.get("query_string", b"").decode("latin-1")),
                 "headers": self._headers(scope["headers"]),
                 "body": self._scrub(body) if body is not None else None,
