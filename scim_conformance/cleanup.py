@@ -48,12 +48,16 @@ class Tracker:
             self._created.setdefault(rid, _Created(kind, rid, label, resource))
 
     def seen(self, resource: Json) -> None:
-        """A response showed this resource: keep it as the body a deactivating PUT will send."""
+        """A response showed this resource: keep it as the body a deactivating PUT will send.
+
+        A resource shown after a DELETE that claimed success still exists: it needs cleaning.
+        """
         rid = resource.get("id")
         with self._lock:
             entry = self._created.get(rid) if isinstance(rid, str) else None
             if entry is not None:
                 entry.last_seen = resource
+                entry.gone = False
 
     def gone(self, rid: str) -> None:
         with self._lock:

@@ -75,8 +75,12 @@ class Probe:
         content: bytes | str | None = None,
         headers: Mapping[str, str] | None = None,
         operation: str | None = None,
+        anonymous: bool = False,
     ) -> httpx.Response:
         """Send a request as Okta would; ``query`` is appended verbatim (``%20`` vs ``+`` matters).
+
+        ``headers`` replace the session's (an ``Authorization`` given here replaces the
+        token); ``anonymous`` sends no ``Authorization`` header at all.
 
         A target that does not answer within the timeout is an okta finding: Okta
         drops the request after 60 s.
@@ -89,9 +93,11 @@ class Probe:
             sent_headers.setdefault("Content-Type", OKTA_CONTENT_TYPE)
         started = time.monotonic()
         try:
-            response = self.target.client.request(
-                method, url, params=params, content=content, headers=sent_headers
-            )
+            client = self.target.client
+            request = client.build_request(method, url, params=params, content=content, headers=sent_headers)
+            if anonymous:
+                request.headers.pop("Authorization", None)
+            response = client.send(request)
         except httpx.TimeoutException:
             self.fail(
                 f"{method} {path}: no response within {time.monotonic() - started:.0f} s",
@@ -109,17 +115,20 @@ class Probe:
         return response
 
     def _track(self, method: str, path: str, response: httpx.Response) -> None:
-        parsed = _json_or_none(response)
-        if not isinstance(parsed, dict):
-            return
         segments = path.strip("/").split("/")
         kind = {"Users": "User", "Groups": "Group"}.get(segments[0])
         if kind is None:
             return
+        if method == "DELETE":
+            # Before the body is looked at: a successful DELETE answers 204 with none.
+            if len(segments) == 2 and response.status_code in (200, 204):
+                self.tracker.gone(segments[1])
+            return
+        parsed = _json_or_none(response)
+        if not isinstance(parsed, dict):
+            return
         if method == "POST" and len(segments) == 1 and response.status_code in (200, 201):
             self.tracker.created(kind, parsed)
-        elif method == "DELETE" and len(segments) == 2 and response.status_code in (200, 204):
-            self.tracker.gone(segments[1])
         elif response.status_code == 200 and "id" in parsed:
             self.tracker.seen(parsed)
 
@@ -207,11 +216,16 @@ class Probe:
         *,
         title: str | None = None,
         body_severity: str = "rfc",
+        **kwargs: Any,
     ) -> None:
-        """The status (at the test's severity), then an RFC 7644 §3.12 Error body (``body_severity``)."""
+        """The status, then an RFC 7644 §3.12 Error body (``body_severity``).
+
+        The status is judged at the test's severity unless ``kwargs`` say otherwise
+        (``severity``, ``requirement``, ``check`` as for :meth:`expect`).
+        """
         __tracebackhide__ = True
         statuses = (status,) if isinstance(status, int) else tuple(status)
-        if not self.expect_status(response, *statuses, title=title):
+        if not self.expect_status(response, *statuses, title=title, **kwargs):
             return
         body = _json_or_none(response)
         code = response.status_code
@@ -237,6 +251,32 @@ class Probe:
                 severity=body_severity,
                 requirement="RFC 7644 §3.12, Table 9: the scimType of this error (MUST)",
             )
+
+    def create(self, path: str, body: Json, *, operation: str | None = None) -> Json:
+        """POST a resource the test needs and return it as created (it is tracked for cleanup).
+
+        A target that cannot create what Okta sends is an okta finding of check
+        ``resources.create``, whatever the test checks next (the rest depends on it).
+        """
+        __tracebackhide__ = True
+        create = {
+            "check": "resources.create",
+            "severity": "okta",
+            "requirement": "okta-requests.md §4, §8: POST answers 201 with the created resource and "
+            "its id (MUST)",
+            "operation": operation or ("Create group" if path == "/Groups" else "Create user"),
+        }
+        response = self.request("POST", path, body=body, operation=operation)
+        self.expect_status(response, 200, 201, **create)
+        created = self.expect_json(response, **create)
+        if not (isinstance(created, dict) and isinstance(created.get("id"), str) and created["id"]):
+            self.fail(
+                f"POST {path}: the created resource has no id",
+                expected='a resource with a non-empty string "id"',
+                got=_brief(response),
+                **create,
+            )
+        return created
 
     def expect_list_response(self, response: httpx.Response, **kwargs: Any) -> Json:
         """A 200 ListResponse with integer counters (okta-requests.md §9): returns the body."""
