@@ -122,7 +122,10 @@ class Store:
             texts: Iterator[str]
             if flt is None:
                 total = len(coll.rows)
-                texts = islice(coll.rows.values(), start - 1, start - 1 + count)
+                # Clamped to the collection: islice refuses bounds above sys.maxsize, and a
+                # client may send any integer as startIndex or count.
+                first = min(start - 1, total)
+                texts = islice(coll.rows.values(), first, min(first + count, total))
                 page = [json.loads(t) for t in texts]
             else:
                 matched = [r for r in self._candidates(coll, flt) if filtering.matches(flt, r, rt)]
