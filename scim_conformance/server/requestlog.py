@@ -7,14 +7,15 @@ replay command reads back. One object per line (format: docs/request-log.md):
      "status", "response_headers", "response_body", "duration_ms"}
 
 Secrets are redacted before anything is written: the Authorization header keeps
-only its scheme (``Bearer [REDACTED]``), and any configured secret value is
-replaced wherever else it appears.
+only its scheme (``Bearer [REDACTED]``), password values in request bodies are
+replaced, and any configured secret value is replaced wherever else it appears.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 import time
 from collections.abc import Iterable
@@ -30,6 +31,34 @@ _SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "
 # Only credentials (RFC 9110 §11.4) start with a scheme worth keeping; in a
 # cookie the first word is itself a secret (``session=…; other=…``).
 _SCHEMED_HEADERS = frozenset({"authorization", "proxy-authorization"})
+
+
+# A JSON member named "password" (any case) with a string value. Okta sends a
+# random placeholder on create, but the user's real password when an admin turns
+# password sync on: the log never keeps either.
+_PASSWORD_MEMBER = re.compile(r'("password"\s*:\s*)"(?:[^"\\]|\\.)*"', re.IGNORECASE)
+
+
+def redact_passwords(body: str) -> str:
+    """Replace password values in a JSON body, leaving every other byte as sent.
+
+    Covers ``"password": "…"`` members and PATCH operations whose ``path`` is
+    ``password`` (their ``value`` is the secret); such a PATCH body is
+    re-serialised.
+    """
+    body = _PASSWORD_MEMBER.sub(lambda m: f'{m.group(1)}"{REDACTED}"', body)
+    if "password" not in body.lower() or '"operations"' not in body.lower():
+        return body
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return body
+    operations = parsed.get("Operations") if isinstance(parsed, dict) else None
+    changed = False
+    for op in operations if isinstance(operations, list) else ():
+        if isinstance(op, dict) and str(op.get("path", "")).lower() == "password" and "value" in op:
+            op["value"], changed = REDACTED, True
+    return json.dumps(parsed, ensure_ascii=False, separators=(",", ":")) if changed else body
 
 
 def _text(data: bytes) -> str | None:
@@ -128,7 +157,7 @@ class RequestLog:
                 "path": self._scrub(_request_path(scope)),
                 "query": self._scrub(scope.get("query_string", b"").decode("latin-1")),
                 "headers": self._headers(scope["headers"]),
-                "body": self._scrub(body) if body is not None else None,
+                "body": redact_passwords(self._scrub(body)) if body is not None else None,
                 "status": response["status"],
                 "response_headers": self._headers(response["headers"]),
                 "response_body": self._scrub(answer) if answer is not None else None,
