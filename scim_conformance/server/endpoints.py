@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,7 @@ from .store import GROUP, USER, Store
 
 MAX_BODY = 1024 * 1024
 MAX_RESULTS = 1000  # ServiceProviderConfig filter.maxResults
+_INTEGER = re.compile(r"-?[0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +75,13 @@ def _int_param(request: Request, name: str, default: int) -> int:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return default
+    # int() alone would also take "1_000", " 7" and non-ASCII digits such as "٣".
+    if _INTEGER.fullmatch(raw) is None:
+        raise invalid_value(f"{name} must be an integer, got {raw[:40]!r}")
     try:
         return int(raw)
-    except ValueError:
-        raise invalid_value(f"{name} must be an integer, got {raw!r}") from None
+    except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits)
+        raise invalid_value(f"{name} must be an integer, got {raw[:40]!r}") from None
 
 
 def _csv_param(request: Request, name: str) -> list[str] | None:
