@@ -1,0 +1,56 @@
+"""Hypothesis profiles for the property suites: ``dev``, ``ci`` and ``thorough``.
+
+Choose one with hypothesis's own ``--hypothesis-profile NAME`` (default ``dev``);
+``--scim-examples N`` overrides the number of examples of whichever is chosen.
+
+Deadlines are off in every profile: a remote target's latency (up to Okta's
+60 s) says nothing about the property under test, and a noisy CI machine must
+not turn a slow example into a failure.
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, Phase, settings
+
+_COMMON = {
+    "deadline": None,
+    # Examples are HTTP round trips to a target: slow data generation and a
+    # function-scoped fixture shared by examples (the per-test probe) are expected.
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+}
+
+PROFILES = {
+    # Quick local feedback.
+    "dev": settings(max_examples=15, stateful_step_count=10, **_COMMON),  # type: ignore[arg-type]
+    # Reproducible and bounded: the same examples every run, no example database,
+    # a failure printed with the blob that replays it.
+    "ci": settings(
+        max_examples=25,
+        stateful_step_count=15,
+        derandomize=True,
+        database=None,
+        print_blob=True,
+        **_COMMON,  # type: ignore[arg-type]
+    ),
+    # Before a release: many more examples and longer Okta operation sequences.
+    "thorough": settings(
+        max_examples=400,
+        stateful_step_count=40,
+        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+        **_COMMON,  # type: ignore[arg-type]
+    ),
+}
+
+
+def register() -> None:
+    """Register the profiles and make ``dev`` the default (hypothesis's plugin loads the chosen one later)."""
+    for name, profile in PROFILES.items():
+        settings.register_profile(name, profile)
+    settings.load_profile("dev")
+
+
+def apply_examples(examples: int | None) -> None:
+    """``--scim-examples N``: keep the loaded profile but run N examples."""
+    if examples is not None:
+        settings.register_profile("scim-examples", settings(settings.default, max_examples=examples))
+        settings.load_profile("scim-examples")
