@@ -167,8 +167,9 @@ class Store:
                 **{k: v for k, v in resource.items() if k not in ("schemas", "id", "meta")},
                 "meta": {"resourceType": kind, "created": now, "lastModified": now},
             }
-            puts = self._put(realm, data, kind, rid, stored, None)
-            self._commit(puts, [])
+            row = self._stage(realm, data, kind, rid, stored)
+            self._commit([row], [])
+            self._apply(data, kind, rid, stored, None, row[3])
             return self.get(realm, kind, rid) or stored
 
     def replace(self, realm: str, kind: str, rid: str, resource: Json) -> Json:
@@ -183,8 +184,14 @@ class Store:
                 **{k: v for k, v in resource.items() if k not in ("schemas", "id", "meta")},
                 "meta": {**current["meta"], "lastModified": _now()},
             }
-            puts = self._put(realm, data, kind, rid, stored, current)
-            self._commit(puts, [])
+            rows = [self._stage(realm, data, kind, rid, stored)]
+            # Group members carry their display name (RFC 7643 §4.2): a renamed user
+            # or group is renamed in the groups that list it, in the same write.
+            renamed = self._renamed_in_groups(realm, data, kind, rid, current, stored)
+            self._commit(rows + [row for _, _, _, row in renamed], [])
+            self._apply(data, kind, rid, stored, current, rows[0][3])
+            for gid, before, group, row in renamed:
+                self._apply(data, GROUP, gid, group, before, row[3])
             return self.get(realm, kind, rid) or stored
 
     def update(self, realm: str, kind: str, rid: str, change: Callable[[Json], Json]) -> Json:
@@ -197,19 +204,19 @@ class Store:
         with self.lock:
             current = self._current(realm, GROUP, rid)
             data = self._realms[realm]
-            puts: list[tuple[str, str, str, str]] = []
+            parents: list[tuple[str, Json, Json, str]] = []
             for parent_id in sorted(data.member_of.get(rid, ())):
-                parent: Json = json.loads(data.groups.rows[parent_id])
-                parent["members"] = [m for m in parent.get("members", []) if m["value"] != rid]
-                if not parent["members"]:
-                    del parent["members"]
-                puts += self._put(
-                    realm, data, GROUP, parent_id, parent, json.loads(data.groups.rows[parent_id])
+                before: Json = json.loads(data.groups.rows[parent_id])
+                parent = {**before, "members": [m for m in before.get("members", []) if m["value"] != rid]}
+                parents.append(
+                    (parent_id, before, parent, self._stage(realm, data, GROUP, parent_id, parent)[3])
                 )
+            self._commit([(realm, GROUP, pid, text) for pid, _, _, text in parents], [(realm, GROUP, rid)])
+            for parent_id, before, parent, text in parents:
+                self._apply(data, GROUP, parent_id, parent, before, text)
             self._unindex(data, GROUP, rid, current)
             del data.groups.rows[rid]
             data.member_of.pop(rid, None)
-            self._commit(puts, [(realm, GROUP, rid)])
 
     # -- internals -------------------------------------------------------------
 
@@ -227,17 +234,37 @@ class Store:
             if owner is not None and owner != rid:
                 raise uniqueness(f"{attr} {resource[attr]!r} is already used by another {kind}")
 
-    def _put(
-        self, realm: str, data: _Realm, kind: str, rid: str, stored: Json, current: Json | None
-    ) -> list[tuple[str, str, str, str]]:
+    # A write is staged (validated, serialised), committed to the journal, and only
+    # then applied in memory: when the journal fails, memory still matches the disk.
+
+    def _stage(
+        self, realm: str, data: _Realm, kind: str, rid: str, stored: Json
+    ) -> tuple[str, str, str, str]:
         if kind == GROUP:
             self._resolve_members(data, rid, stored)
+        return (realm, kind, rid, _dumps(stored))
+
+    def _apply(
+        self, data: _Realm, kind: str, rid: str, stored: Json, current: Json | None, text: str
+    ) -> None:
         if current is not None:
             self._unindex(data, kind, rid, current)
-        text = _dumps(stored)
         data.collection(kind).rows[rid] = text
         self._index(data, kind, rid, stored)
-        return [(realm, kind, rid, text)]
+
+    def _renamed_in_groups(
+        self, realm: str, data: _Realm, kind: str, rid: str, current: Json, stored: Json
+    ) -> list[tuple[str, Json, Json, tuple[str, str, str, str]]]:
+        attr = "userName" if kind == USER else "displayName"
+        if current.get(attr) == stored.get(attr):
+            return []
+        renamed = []
+        for gid in sorted(data.member_of.get(rid, ())):
+            before: Json = json.loads(data.groups.rows[gid])
+            members = [{**m, "display": stored[attr]} if m["value"] == rid else m for m in before["members"]]
+            group = {**before, "members": members}
+            renamed.append((gid, before, group, (realm, GROUP, gid, _dumps(group))))
+        return renamed
 
     def _resolve_members(self, data: _Realm, gid: str, group: Json) -> None:
         """Check each member exists; store value, type and current display name (RFC 7643 §4.2)."""
