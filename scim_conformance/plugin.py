@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,7 @@ EXIT_SETUP = 2
 
 _target_key = pytest.StashKey["Target"]()
 _cleanup_key = pytest.StashKey[dict[str, Any]]()
+_setup_error_key = pytest.StashKey[str]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -81,6 +83,14 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(_Session(config), "scim-conformance-session")
 
 
+def pytest_unconfigure(config: pytest.Config) -> None:
+    # The target's connections are closed even when no test asked for it (a failed
+    # preflight, or every suite deselected); scim_target closed it already otherwise.
+    target = config.stash.get(_target_key, None)
+    if target is not None:
+        target.close()
+
+
 def selected_profiles(config: pytest.Config) -> tuple[str, ...]:
     chosen = config.getoption("okta_profile")
     return PROFILES if chosen == "all" else (chosen,)
@@ -118,7 +128,13 @@ def build_target(config: pytest.Config) -> Target:
 
 
 def preflight_or_exit(config: pytest.Config) -> None:
-    """Check reachability and auth before any suite; on failure stop with one message, exit 2."""
+    """Check reachability and auth before any suite; on failure no test runs, one message, exit 2.
+
+    Called from ``pytest_sessionstart``. The failure is not raised as
+    ``pytest.exit`` (pytest would print it twice, once as a traceback banner):
+    it is kept, collection and the test loop are skipped, the message is printed
+    once, and the exit code is set at the end of the session.
+    """
     if hasattr(config, "workerinput"):
         return  # the xdist controller already did it
     from .preflight import preflight
@@ -126,7 +142,32 @@ def preflight_or_exit(config: pytest.Config) -> None:
     try:
         preflight(build_target(config))
     except HarnessError as exc:
-        pytest.exit(f"scim-conformance: {exc}", returncode=EXIT_SETUP)
+        config.stash[_setup_error_key] = str(exc)
+
+
+def setup_error(config: pytest.Config) -> str | None:
+    """The preflight's message when the target cannot be tested, else None."""
+    return config.stash.get(_setup_error_key, None)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection(session: pytest.Session) -> bool | None:
+    error = setup_error(session.config)
+    if error is None:
+        return None
+    message = f"scim-conformance: cannot test the target: {error}"
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(message, red=True, bold=True)
+    else:
+        print(message, file=sys.stderr)
+    return True  # nothing collected, so nothing runs
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session: pytest.Session) -> bool | None:
+    # Under xdist the controller does not collect: keep it from starting the workers' tests.
+    return True if setup_error(session.config) is not None else None
 
 
 @pytest.fixture(scope="session")
@@ -187,12 +228,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         found = [findings.to_dict(f, item.nodeid) for f in failure.all()]
         # A plain string attribute survives xdist's report serialisation.
         report.scim_findings = json.dumps(found)  # type: ignore[attr-defined]
-        report.user_properties += [
+        properties = [
             ("check", failure.check),
             ("severity", failure.severity),
             ("requirement", failure.requirement),
             ("profiles", ",".join(failure.profiles)),
         ]
+        # Each report copies item.user_properties when it is made, and JUnit XML
+        # writes those of the teardown report: the item must hold them too.
+        item.user_properties.extend(properties)
+        report.user_properties += properties
         try:
             import pytest_html
         except ImportError:  # pragma: no cover - pytest-html is a dependency
@@ -245,6 +290,8 @@ class _Session:
             if _cleanup_key in config.stash:
                 config.workeroutput["scim_cleanup"] = json.dumps(config.stash[_cleanup_key])  # type: ignore[attr-defined]
             return
+        if setup_error(config) is not None:
+            session.exitstatus = EXIT_SETUP
         # rfc findings are reported, and gate only in strict mode (CONTRACT §5). A
         # failure that is not a finding (a harness error) always gates.
         only_rfc = bool(self.failed) and all(
@@ -265,8 +312,10 @@ class _Session:
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         config = self.config
-        if hasattr(config, "workerinput") or not (self.failed or self.cleanup["created"] or self.findings):
-            return
+        if hasattr(config, "workerinput") or setup_error(config) is not None:
+            return  # a failed preflight said it all, in one line
+        if not (self.findings or self.cleanup["created"] or _target_key in config.stash):
+            return  # not a conformance run (e.g. the harness's own tests): nothing to say
         findings = self.all_findings()
         counts = {s: sum(1 for f in findings if f["severity"] == s) for s in ("security", "okta", "rfc")}
         terminalreporter.section("scim-conformance")

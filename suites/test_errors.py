@@ -198,7 +198,7 @@ def test_token_is_never_echoed(probe: Probe) -> None:
             f"{response.request.method} {response.request.url.path.rsplit('/scim/v2', 1)[-1]}: "
             "the response contains the bearer token",
             expected="no header and no body that contains the token",
-            got=f"the token appears in {where} (shown as [REDACTED] in the transcript)",
+            got=f"the token appears in {where} (recorded as [REDACTED])",
         )
 
 

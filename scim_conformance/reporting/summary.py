@@ -1,6 +1,6 @@
 """``--scim-json PATH``: the machine-readable summary a CI pipeline reads.
 
-    {"target", "embedded", "profiles", "strict", "exit_code",
+    {"target", "embedded", "profiles", "strict", "exit_code", "setup_error",
      "counts": {"security", "okta", "rfc"}, "gating": bool,
      "findings": [finding…], "cleanup": {"created", "requests", "leftovers"}}
 
@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from ..plugin import setup_error
 
 if TYPE_CHECKING:
     from ..plugin import _Session
@@ -29,6 +31,7 @@ def write_summary(path: Path, session: _Session, exit_code: int) -> None:
         "profiles": config.getoption("okta_profile"),
         "strict": strict,
         "exit_code": exit_code,
+        "setup_error": setup_error(config),
         "counts": counts,
         "gating": bool(counts["security"] or counts["okta"] or (strict and counts["rfc"])),
         "findings": findings,
