@@ -249,13 +249,24 @@ class _Replay:
         if test == "equals":
             wanted = render(argument, scope)
             shown = self._label(value) if present and isinstance(value, str) else got
-            return present and _same(value, wanted), what, self._label_all(wanted), shown
+            ok = present and _same(value, wanted)
+            return ok, what, f"{pointer}: {self._label_all(wanted)}", f"{pointer}: {shown}"
         if test == "present":
-            return present == argument, what, "present" if argument else "absent", got
+            return (
+                present == argument,
+                what,
+                f"{pointer} {'present' if argument else 'absent'}",
+                f"{pointer}: {got}",
+            )
         if test == "type":
             kinds = _TYPES[argument]
             ok = isinstance(value, kinds) and not (argument == "integer" and isinstance(value, bool))
-            return ok, what, f"a JSON {argument}", f"{type(value).__name__} {got}"
+            return (
+                ok,
+                what,
+                f"{pointer}: a JSON {argument}",
+                f"{pointer}: {got} ({_json_type(value, present)})",
+            )
         items = value if isinstance(value, list) else [] if not present else None
         if test in ("length", "max_length"):
             limit = render(argument, scope)
@@ -273,9 +284,9 @@ class _Replay:
             ok = items is not None and set(map(str, listed)) == wanted_ids and len(listed) == len(set(listed))
             return (
                 ok,
-                f"{pointer} lists {self._labels(listed)}",
-                f"the values {self._labels(sorted(wanted_ids))}",
-                self._labels(listed) if items is not None else got,
+                f"{pointer} lists {', '.join(map(self._name, listed)) or 'nothing'}",
+                f"{pointer} values: {self._labels(sorted(wanted_ids))}",
+                f"{pointer} values: {self._labels(listed) if items is not None else got}",
             )
         if test == "contains":
             wanted = render(argument, scope)
@@ -311,6 +322,10 @@ class _Replay:
                 return f"${name} ({value})"
         return str(value)
 
+    def _name(self, value: Any) -> str:
+        """A captured id by its name alone (``$user1Id``), for titles."""
+        return next((f"${name}" for name, captured in self.captures.items() if captured == value), str(value))
+
     def _labels(self, values: Iterable[Any]) -> str:
         return "[" + ", ".join(self._label(v) for v in values) + "]"
 
@@ -320,6 +335,13 @@ class _Replay:
 
 def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _json_type(value: Any, present: bool) -> str:
+    if not present:
+        return "absent"
+    names = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}
+    return names.get(type(value), type(value).__name__)
 
 
 def _same(a: Any, b: Any) -> bool:
