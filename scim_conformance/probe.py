@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 import httpx
 import pytest
 
+from . import schemas
 from .cleanup import Tracker
 from .errors import PROFILES, ConformanceFailure, HarnessError
 from .spec import ERROR, LIST_RESPONSE, Json
@@ -25,6 +26,16 @@ from .target import OKTA_CONTENT_TYPE, Target
 from .traffic import Exchange
 
 _STOPS = ("security", "okta")
+# Where each response schema comes from, for the requirement line of a finding.
+_SCHEMA_SOURCES = {
+    "User": "RFC 7643 §4.1, §3.1",
+    "Group": "RFC 7643 §4.2, §3.1",
+    "ListResponse": "RFC 7644 §3.4.2",
+    "Error": "RFC 7644 §3.12",
+    "ServiceProviderConfig": "RFC 7643 §5",
+    "ResourceType": "RFC 7643 §6",
+    "Schema": "RFC 7643 §7",
+}
 
 
 @dataclass
@@ -112,7 +123,34 @@ class Probe:
                 f"{method} {self.target.url(path)} failed: {type(exc).__name__}: {exc}"
             ) from None
         self._track(method, path, response)
+        self._validate(method, url, response)
         return response
+
+    def _validate(self, method: str, url: str, response: httpx.Response) -> None:
+        """Every response is checked against the JSON Schema of what it should be.
+
+        A violation is a finding with the severity the schema gives it (a User
+        without ``id`` breaks Okta; a misnamed ``meta`` attribute is rfc).
+        """
+        __tracebackhide__ = True
+        kind = schemas.kind_for(method, url, response.status_code)
+        if kind is None:
+            return
+        violations = schemas.validate(kind, _json_or_none(response))
+        base = kind.split(":")[0]
+        source = _SCHEMA_SOURCES.get(base, "RFC 7643")
+        for severity in ("security", "okta", "rfc"):
+            chosen = [v for v in violations if v.severity == severity]
+            if chosen:
+                self.expect(
+                    False,
+                    f"{method} {_path(response.request)}: {response.status_code} is not a valid {kind}",
+                    expected=f"a body matching the {kind} schema ({source})",
+                    got="\n".join(v.message for v in chosen) if response.content else "an empty body",
+                    check=f"schema.{base.lower()}",
+                    severity=severity,
+                    requirement=f"{source} (MUST)",
+                )
 
     def _track(self, method: str, path: str, response: httpx.Response) -> None:
         segments = path.strip("/").split("/")
