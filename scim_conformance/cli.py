@@ -134,7 +134,12 @@ def _serve(args: argparse.Namespace) -> int:
             raise CliError(f"cannot open log file {str(args.log)!r}: {exc.strerror}") from None
 
     try:
-        sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
+        # IPPROTO_TCP, not the default 0: asyncio sets TCP_NODELAY on accepted
+        # connections only when the socket's proto says TCP. Without it, the
+        # two writes of every response (head, then body) meet the client's
+        # delayed ACK: about 40 ms per request instead of under 1 ms.
+        family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((args.host, args.port))
         # Listen now, not when uvicorn starts: a client that reads the URL

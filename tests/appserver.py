@@ -40,7 +40,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     factory = getattr(importlib.import_module(module), name)
     realm = new_realm_id()
     app = factory(realms=[Realm(realm)], accounts=[ServiceAccount("okta", args.token)])
-    sock = socket.socket()
+    # IPPROTO_TCP so that asyncio sets TCP_NODELAY (see cli._serve).
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     sock.listen(128)
