@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
+from typing import Any
 
 from starlette.applications import Starlette
+from starlette.datastructures import URL
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Scope
 
 from .. import spec
 from . import endpoints as ep
@@ -101,13 +103,41 @@ def _endpoint(server: _Server, methods: Methods) -> Callable[[Request], Awaitabl
         permission, handler = entry
         if permission is not None and permission not in account.permissions:
             raise ScimError(403, f"the service account lacks the {permission} permission")
-        base = f"{request.url.scheme}://{request.url.netloc}{request.scope.get('root_path', '')}"
+        base = _origin(request.scope) + request.scope.get("root_path", "")
         ctx = ep.Context(
             request, server.store, realm.id, base + spec.REALM_SCIM_PREFIX.format(realm=realm.id)
         )
         return await handler(ctx, **params)
 
     return endpoint
+
+
+def _origin(scope: Scope) -> str:
+    """``scheme://netloc`` of the request, exactly as ``request.url`` gives them.
+
+    Only the scheme, the first Host header and the server address go into them (the
+    path, under the fixed SCIM prefix, cannot change them), so they are computed once
+    per distinct triple rather than per request (building ``request.url`` took about
+    7 µs of every request).
+    """
+    scheme = scope.get("scheme", "http")
+    host = next((value for key, value in scope["headers"] if key == b"host"), None)
+    server = scope.get("server")
+    try:
+        return _cached_origin(scheme, host, None if server is None else tuple(server))
+    except TypeError:  # an unhashable or odd scope value: computed as starlette does, uncached
+        return _uncached_origin(scheme, host, server)
+
+
+def _uncached_origin(scheme: str, host: bytes | None, server: Any) -> str:
+    headers = [] if host is None else [(b"host", host)]
+    scope = {"scheme": scheme, "server": server, "path": "/", "query_string": b"", "headers": headers}
+    url = URL(scope=scope)
+    return f"{url.scheme}://{url.netloc}"
+
+
+# Bounded: the Host header is the client's to choose.
+_cached_origin = lru_cache(maxsize=256)(_uncached_origin)
 
 
 async def _scim_error(request: Request, exc: Exception) -> Response:
