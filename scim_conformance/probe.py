@@ -87,11 +87,14 @@ class Probe:
         headers: Mapping[str, str] | None = None,
         operation: str | None = None,
         anonymous: bool = False,
+        validate: bool = True,
     ) -> httpx.Response:
         """Send a request as Okta would; ``query`` is appended verbatim (``%20`` vs ``+`` matters).
 
         ``headers`` replace the session's (an ``Authorization`` given here replaces the
-        token); ``anonymous`` sends no ``Authorization`` header at all.
+        token); ``anonymous`` sends no ``Authorization`` header at all. ``validate=False``
+        defers the schema check to the caller (:meth:`validate`), e.g. after a step's
+        own, more specific expectations.
 
         A target that does not answer within the timeout is an okta finding: Okta
         drops the request after 60 s.
@@ -123,17 +126,19 @@ class Probe:
                 f"{method} {self.target.url(path)} failed: {type(exc).__name__}: {exc}"
             ) from None
         self._track(method, path, response)
-        self._validate(method, url, response)
+        if validate:
+            self.validate(response, operation=operation)
         return response
 
-    def _validate(self, method: str, url: str, response: httpx.Response) -> None:
+    def validate(self, response: httpx.Response, *, operation: str | None = None) -> None:
         """Every response is checked against the JSON Schema of what it should be.
 
         A violation is a finding with the severity the schema gives it (a User
         without ``id`` breaks Okta; a misnamed ``meta`` attribute is rfc).
         """
         __tracebackhide__ = True
-        kind = schemas.kind_for(method, url, response.status_code)
+        method = response.request.method
+        kind = schemas.kind_for(method, str(response.request.url), response.status_code)
         if kind is None:
             return
         violations = schemas.validate(kind, _json_or_none(response))
@@ -150,6 +155,7 @@ class Probe:
                     check=f"schema.{base.lower()}",
                     severity=severity,
                     requirement=f"{source} (MUST)",
+                    operation=operation,
                 )
 
     def _track(self, method: str, path: str, response: httpx.Response) -> None:

@@ -78,6 +78,7 @@ class _Replay:
         for expectation in step.expectations:
             at = None if expectation.pointer is None else resolve(parsed, expectation.pointer)
             self._judge(step, expectation, response, parsed, at, scope)
+        self.probe.validate(response, operation=self.operation)
         self._capture(step, parsed)
         self.responses[step.id] = parsed
 
@@ -92,6 +93,8 @@ class _Replay:
             headers={name: render(value, scope) for name, value in step.headers},
             body=self._body(step, scope),
             operation=self.operation,
+            # The step's own expectations judge first: their findings name the Okta step.
+            validate=False,
         )
 
     def _body(self, step: Step, scope: Scope) -> Any:
@@ -144,6 +147,7 @@ class _Replay:
                     pointer = expectation.pointer
                     at = None if pointer is None else resolve(parsed, pointer)
                     self._judge(step, expectation, response, parsed, at, scope)
+            self.probe.validate(response, operation=self.operation)
             for pointer in {e.pointer or "" for e in aggregates}:
                 found, items = resolve(parsed, pointer)
                 collected.setdefault(pointer, []).extend(items if found and isinstance(items, list) else [])
