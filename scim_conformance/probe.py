@@ -26,6 +26,7 @@ from .target import OKTA_CONTENT_TYPE, Target
 from .traffic import Exchange
 
 _STOPS = ("security", "okta")
+_DISCOVERY_KINDS = frozenset({"ServiceProviderConfig", "ResourceType", "Schema"})
 # Where each response schema comes from, for the requirement line of a finding.
 _SCHEMA_SOURCES = {
     "User": "RFC 7643 §4.1, §3.1",
@@ -144,6 +145,9 @@ class Probe:
         violations = schemas.validate(kind, _json_or_none(response))
         base = kind.split(":")[0]
         source = _SCHEMA_SOURCES.get(base, "RFC 7643")
+        # Okta reads no discovery endpoint (okta-requests.md §10): a fault there is rfc at
+        # most, however the schema grades the same fault in the lists Okta does read.
+        discovery = kind.rsplit(":", 1)[-1] in _DISCOVERY_KINDS
         for severity in ("security", "okta", "rfc"):
             chosen = [v for v in violations if v.severity == severity]
             if chosen:
@@ -153,7 +157,7 @@ class Probe:
                     expected=f"a body matching the {kind} schema ({source})",
                     got="\n".join(v.message for v in chosen) if response.content else "an empty body",
                     check=f"schema.{base.lower()}",
-                    severity=severity,
+                    severity="rfc" if discovery else severity,
                     requirement=f"{source} (MUST)",
                     operation=operation,
                 )
