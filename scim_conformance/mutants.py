@@ -128,6 +128,7 @@ def _json_edit(change: Callable[[str, Any], Any]) -> Edit:
 
 
 _TEXT_HTML: Headers = [(b"content-type", b"text/html; charset=utf-8")]
+_SCIM_JSON: Headers = [(b"content-type", b"application/scim+json")]
 _SERVER_ERROR = b"<h1>Server Error (500)</h1>"
 
 
@@ -342,6 +343,37 @@ def schemas_without_attributes(realms: Sequence[Realm], accounts: Sequence[Servi
 
 
 # -- resources -----------------------------------------------------------------
+
+
+@mutant(catches=("resources.create", "resources.location"))
+def password_rejected(realms: Sequence[Realm], accounts: Sequence[ServiceAccount]) -> ASGIApp:
+    """Refuses (400) the ``password`` Okta sends on every user create, even with password sync off.
+
+    Breaks CONTRACT §4 "attributes Okta always sends are accepted and ignored": no user is created (okta).
+    """
+    app = create_app(realms=realms, accounts=accounts)
+    error = ScimError(400, "attribute 'password' is not supported", scim_type="invalidValue")
+    refusal = json.dumps(error.body()).encode()
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or _scim_path(scope) != "/Users":
+            return await app(scope, receive, send)
+        chunks: list[bytes] = []
+        message: Message = {"more_body": True}
+        while message.get("more_body"):
+            message = await receive()
+            chunks.append(message.get("body", b""))
+        body = b"".join(chunks)
+        if b'"password"' in body:
+            await send({"type": "http.response.start", "status": 400, "headers": _SCIM_JSON})
+            return await send({"type": "http.response.body", "body": refusal})
+
+        async def replay() -> Message:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await app(scope, replay, send)
+
+    return middleware
 
 
 @mutant(catches=("resources.meta",))
