@@ -302,14 +302,14 @@ def main(argv: list[str] | None = None) -> int:
     ceiling = _median_ratio(scim2, floor, 0)
     lookup = _median_ratio(lookups[1], lookups[0], 0)
     figures = [
-        report.Figure("per-request cost of Okta's requests, ours / framework floor", f"{cost:.2f}x",
+        report.Figure("per-request cost of Okta's requests, ours / framework floor", f"{cost:.3f}x",
                       "<= 1.5x", cost <= 1.5 and not broken),
         report.Figure(f"Okta sequence throughput, {STORED:,} users, ours / scim2-server",
-                      f"{throughput:.2f}x", ">= 2x", throughput >= 2 and not broken),
-        report.Figure("  context: floor / scim2-server, what a zero-cost app would reach", f"{ceiling:.2f}x"),
+                      f"{throughput:.3f}x", ">= 2x", throughput >= 2 and not broken),
+        report.Figure("  context: floor / scim2-server, what a zero-cost app would reach", f"{ceiling:.3f}x"),
         report.Figure("Okta sequence throughput in-process (no socket)",
                       f"{report.sequences_per_second(in_proc, settings.batch):,.0f} seq/s"),
-        report.Figure(f"userName eq lookup latency, {large:,} / {small:,} users", f"{lookup:.2f}x",
+        report.Figure(f"userName eq lookup latency, {large:,} / {small:,} users", f"{lookup:.3f}x",
                       "<= 1.5x", lookup <= 1.5 and not broken),
         report.Figure("memory per stored user", f"{per_user:,.0f} B", "<= 2 KB (2,048 B)", per_user <= 2048),
     ]  # fmt: skip
