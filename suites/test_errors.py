@@ -7,9 +7,11 @@ production target loses nothing, whatever it does wrong.
 
 from __future__ import annotations
 
+import re
 import secrets
 import uuid
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -27,50 +29,51 @@ _WWW_AUTHENTICATE = "RFC 9110 §11.6.1, §15.5.2: a 401 response carries WWW-Aut
 def _refused_everywhere(probe: Probe, run: str, how: str, **credentials: object) -> None:
     """Every Okta request sent ``how`` (no token, a bad one) is refused: none is served."""
     __tracebackhide__ = True
+    # The lists first: they need nothing created, so a target that cannot create
+    # still has its authentication checked.
+    _refused(probe, how, "GET", "/Users", query="startIndex=1&count=1", **credentials)
+    _refused(probe, how, "GET", "/Groups", query="startIndex=1&count=1", **credentials)
+    # Then reads and writes, each on a resource of this run: a server that checks the
+    # token for some methods only is caught, and nothing of anyone else is touched.
     user = probe.create("/Users", user_body(run, "auth"))
     group = probe.create("/Groups", group_body(run, "auth"))
     uid, gid = user["id"], group["id"]
-    # Reads and writes, each on a resource of this run: a server that checks the
-    # token for some methods only is caught, and nothing of anyone else is touched.
-    attempts: list[tuple[str, str, dict[str, object]]] = [
-        ("GET", "/Users", {"query": "startIndex=1&count=1"}),
-        ("GET", "/Groups", {"query": "startIndex=1&count=1"}),
-        ("GET", f"/Users/{uid}", {}),
-        ("POST", "/Users", {"body": user_body(run, "auth")}),
-        ("PUT", f"/Users/{uid}", {"body": user}),
-        (
-            "PATCH",
-            f"/Users/{uid}",
-            {"body": {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "value": {"active": True}}]}},
-        ),
-        ("DELETE", f"/Groups/{gid}", {}),
-    ]
-    for method, path, extra in attempts:
-        shown = path.replace(uid, "{id}").replace(gid, "{id}")
-        response = probe.request(method, path, **extra, **credentials)  # type: ignore[arg-type]
-        status = response.status_code
+    unchanged = {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "value": {"active": True}}]}
+    _refused(probe, how, "GET", f"/Users/{uid}", **credentials)
+    _refused(probe, how, "POST", "/Users", body=user_body(run, "auth"), **credentials)
+    _refused(probe, how, "PUT", f"/Users/{uid}", body=user, **credentials)
+    _refused(probe, how, "PATCH", f"/Users/{uid}", body=unchanged, **credentials)
+    _refused(probe, how, "DELETE", f"/Groups/{gid}", **credentials)
+
+
+def _refused(probe: Probe, how: str, method: str, path: str, **options: Any) -> None:
+    """One request sent ``how`` gets 401 with a SCIM Error and WWW-Authenticate."""
+    __tracebackhide__ = True
+    response = probe.request(method, path, **options)
+    shown = re.sub(r"^/(Users|Groups)/.+$", r"/\1/{id}", path)
+    status = response.status_code
+    probe.expect(
+        not 200 <= status < 300,
+        f"{method} {shown} {how} was served ({status})",
+        expected="401 Unauthorized: the request is refused",
+        got=f"{status}: the request was carried out without valid credentials",
+    )
+    probe.expect_scim_error(
+        response,
+        401,
+        title=f"{method} {shown} {how} answered {status}, not 401",
+        severity="rfc",
+        requirement=_HTTP_401,
+    )
+    if status == 401:
         probe.expect(
-            not 200 <= status < 300,
-            f"{method} {shown} {how} was served ({status})",
-            expected="401 Unauthorized: the request is refused",
-            got=f"{status}: the request was carried out without valid credentials",
-        )
-        probe.expect_scim_error(
-            response,
-            401,
-            title=f"{method} {shown} {how} answered {status}, not 401",
+            "www-authenticate" in response.headers,
+            f"{method} {shown} {how}: 401 without a WWW-Authenticate header",
+            expected='WWW-Authenticate: Bearer realm="…"',
+            got="no WWW-Authenticate header",
             severity="rfc",
-            requirement=_HTTP_401,
+            requirement=_WWW_AUTHENTICATE,
         )
-        if status == 401:
-            probe.expect(
-                "www-authenticate" in response.headers,
-                f"{method} {shown} {how}: 401 without a WWW-Authenticate header",
-                expected='WWW-Authenticate: Bearer realm="…"',
-                got="no WWW-Authenticate header",
-                severity="rfc",
-                requirement=_WWW_AUTHENTICATE,
-            )
 
 
 @pytest.mark.check(
