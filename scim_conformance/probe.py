@@ -26,6 +26,7 @@ from .target import OKTA_CONTENT_TYPE, Target
 from .traffic import Exchange
 
 _STOPS = ("security", "okta")
+_WRITES = frozenset({"PUT", "PATCH", "DELETE"})
 _DISCOVERY_KINDS = frozenset({"ServiceProviderConfig", "ResourceType", "Schema"})
 # Where each response schema comes from, for the requirement line of a finding.
 _SCHEMA_SOURCES = {
@@ -100,6 +101,8 @@ class Probe:
         A target that does not answer within the timeout is an okta finding: Okta
         drops the request after 60 s.
         """
+        if method.upper() in _WRITES:
+            self._refuse_foreign(method, path)
         url = path + (f"?{query}" if query else "")
         sent_headers = dict(headers or {})
         if body is not None:
@@ -161,6 +164,20 @@ class Probe:
                     requirement=f"{source} (MUST)",
                     operation=operation,
                 )
+
+    def _refuse_foreign(self, method: str, path: str) -> None:
+        """Never send a write to a user or group this run did not create: that is a harness bug.
+
+        The target may be shared or in production. Whatever a suite or a catalogue
+        step computes (an id read from a lookup, say), only this run's own
+        resources are ever changed or deleted.
+        """
+        segments = path.split("?", 1)[0].strip("/").split("/")
+        if len(segments) >= 2 and segments[0] in ("Users", "Groups") and not self.tracker.owns(segments[1]):
+            raise HarnessError(
+                f"{method} {path}: not sent, {segments[1]!r} is not a resource this run created; the "
+                "harness only changes or deletes its own resources (create one with probe.create)"
+            )
 
     def _track(self, method: str, path: str, response: httpx.Response) -> None:
         segments = path.strip("/").split("/")
@@ -225,7 +242,11 @@ class Probe:
         severity = kwargs.get("severity") or self.severity
         if severity in _STOPS:
             self.fail(title, expected=expected, got=got, **kwargs)
-        self.kept.append(self.finding(title, expected=expected, got=got, **kwargs))
+        finding = self.finding(title, expected=expected, got=got, **kwargs)
+        # The same deviation seen again (say, a misnamed meta key on every user of
+        # an import) is one finding, not one per response.
+        if not any(f.check == finding.check and f.got == finding.got for f in self.kept):
+            self.kept.append(finding)
         return False
 
     # -- common expectations ---------------------------------------------------
