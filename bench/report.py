@@ -130,9 +130,9 @@ def render(
     out += [
         "",
         f"memory: tracemalloc, bytes retained by a Store holding {stored:,} Okta users "
-        "(validation.prepare + Store.create), divided by the users",
+        "(seeded as below), divided by the users",
         "seeding (set-up, not measured, before the socket opens):",
-        "  ours: validation.prepare + Store.create in the server process",
+        "  ours: Store.create of the validated form of each user (checked against validation.prepare)",
         "  scim2-server: ScimService.read_creation + InMemoryStorage.create (its POST path without HTTP);",
         "  served as scim2_server.applications.asgi.ASGIApplication over AsyncInMemoryStorage, at /v2,",
         "  with a bearer-token check as in its test server (whose CLI serves WSGI with wsgiref instead)",

@@ -18,7 +18,7 @@ servers so that drift on a noisy machine hits all of them alike:
 - ``userName eq`` lookup latency with 100 and with 100,000 stored users: at most
   1.5x apart;
 - memory per stored user, by tracemalloc around storing 10,000 Okta users
-  through ``validation.prepare`` + ``Store.create``: at most 2 KB.
+  through ``Store.create``: at most 2 KB.
 
 Each ratio is the median over rounds of the ratio measured within one round.
 The exit code is 0 (it is a report), or 1 with ``--check`` when a target is missed.
