@@ -67,6 +67,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--scim-json", metavar="PATH", help="write the findings summary as JSON to PATH")
     group.addoption(
+        "--scim-examples",
+        type=int,
+        metavar="N",
+        help="examples per property test (default: from --hypothesis-profile dev|ci|thorough)",
+    )
+    group.addoption(
         "--scim-app",
         metavar="MODULE:FACTORY",
         help="embedded target built by FACTORY(realms=..., accounts=...) -> ASGI app instead of the "
@@ -74,13 +80,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    # Before hypothesis's own plugin loads the profile named by --hypothesis-profile.
+    from .hypothesis_settings import register
+
+    register()
     config.addinivalue_line(
         "markers",
         "check(id, *, severity, requirement, profiles=('aiw','oin'), operation=''): "
         "the conformance check a test performs (CONTRACT §5 severity)",
     )
     config.pluginmanager.register(_Session(config), "scim-conformance-session")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    from .hypothesis_settings import apply_examples
+
+    apply_examples(session.config.getoption("scim_examples"))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
