@@ -9,9 +9,9 @@ is set-up, not measured): 100,000 users over HTTP would take minutes. Only the
 measured requests go over HTTP. Once serving, the launcher prints one line,
 ``READY <base URL>``, on stdout.
 
-Every app is served the same way, so that only the app differs: uvicorn, one
-worker, ``loop="asyncio"``, ``http="h11"`` (uvloop and httptools are not
-installed, and pinning them keeps ``auto`` from picking differently per app),
+Every app is served the same way, so that only the app differs, and the way
+``scim-conformance serve`` serves: uvicorn, one worker, uvloop and httptools
+(dependencies of the package; pinned here so that no app runs differently),
 lifespan off, no access log, log level warning, on 127.0.0.1.
 """
 
@@ -31,8 +31,8 @@ if str(_REPO) not in sys.path:
 from scim_conformance import spec  # noqa: E402
 
 UVICORN_SETTINGS: dict[str, Any] = {
-    "loop": "asyncio",
-    "http": "h11",
+    "loop": "uvloop",
+    "http": "httptools",
     "workers": 1,
     "lifespan": "off",
     "access_log": False,
