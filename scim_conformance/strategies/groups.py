@@ -1,0 +1,203 @@
+"""Pushed groups: names, member sets, and membership requests per Okta profile (okta-requests.md §8).
+
+A membership change is the request body Okta sends, as data:
+
+- ``aiw``: a full member list for ``PUT /Groups/{id}``,
+  ``{"schemas": [Group], "members": [{"value", "display"}, …]}`` (add the
+  group's ``displayName`` — and ``id`` if you like — from its GET response);
+- ``oin``: a PatchOp body for ``PATCH /Groups/{id}``: one
+  ``{"op": "remove", "path": "members[value eq \\"<id>\\"]"}`` per removed member
+  then one ``{"op": "add", "path": "members", "value": […]}``, at most 100
+  changes per body (Okta's default chunk, S9); or a full push
+  ``{"op": "replace", "path": "members", "value": […]}`` (``[]`` to empty it).
+
+:func:`apply_membership_change` is the oracle: the member ids a correct target
+holds after the change.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from functools import partial
+from typing import Final, Literal
+
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from ..spec import GROUP_SCHEMA, PATCH_OP, Json
+from .names import _check_marker
+from .users import _texts
+
+__all__ = [
+    "OKTA_PATCH_CHUNK",
+    "Profile",
+    "apply_membership_change",
+    "group_names",
+    "member_sets",
+    "membership_changes",
+    "okta_groups",
+]
+
+Profile = Literal["aiw", "oin"]
+"""The two Okta client profiles (CONTRACT §2)."""
+
+OKTA_PATCH_CHUNK: Final = 100
+"""Membership changes per group PATCH: the OIN setting's default (okta-requests.md §8, S9)."""
+
+_REMOVE_PATH: Final = re.compile(r'members\[value eq ("(?:[^"\\]|\\.)*")\]')
+
+
+def _check_profile(profile: object) -> Profile:
+    if profile == "aiw":
+        return "aiw"
+    if profile == "oin":
+        return "oin"
+    raise InvalidArgument(f"profile={profile!r} must be 'aiw' or 'oin' (CONTRACT §2)")
+
+
+def group_names(*, marker: str, max_size: int = 255) -> st.SearchStrategy[str]:
+    """Group ``displayName`` values as Okta pushes them (Okta-only), carrying ``marker``.
+
+    Free text like :func:`~.users.profile_texts` (any script, emoji, NFC, no
+    control characters, no whitespace at the ends) before and after the marker,
+    1 to ``max_size`` characters in all. No ``"`` or ``\\``: these names go into
+    ``displayName eq "<name>"`` lookups and Okta's escaping of them there is
+    unknown. Draw several with ``unique_by=collision_key`` (``displayName`` is
+    unique and caseExact=false).
+
+    Shrinks toward the marker alone.
+    """
+    _check_marker(marker)
+    if max_size < len(marker) + 4:
+        raise InvalidArgument(f"max_size={max_size!r} must be at least len(marker) + 4 = {len(marker) + 4}")
+    side = st.none() | _texts(max_size=(max_size - len(marker) - 2) // 2, exclude='"\\')
+    return st.builds(
+        lambda before, after: " ".join(part for part in (before, marker, after) if part), side, side
+    )
+
+
+def _group_body(display_name: str) -> Json:
+    return {"schemas": [GROUP_SCHEMA], "displayName": display_name, "members": []}
+
+
+def okta_groups(*, marker: str) -> st.SearchStrategy[Json]:
+    """``POST /Groups`` bodies exactly as Okta sends them (Okta-only; okta-requests.md §8).
+
+    ``{"schemas": [Group], "displayName": <group_names()>, "members": []}``.
+    Shrinks toward the marker as the name.
+    """
+    return st.builds(_group_body, group_names(marker=marker))
+
+
+def member_sets(ids: Sequence[str], *, max_size: int | None = None) -> st.SearchStrategy[frozenset[str]]:
+    """Sets of member ids drawn from ``ids`` (Okta-only when ``ids`` are users of the target).
+
+    Shrinks toward the empty set, then toward the first ids.
+    """
+    if not ids:
+        return st.just(frozenset())
+    return st.frozensets(st.sampled_from(list(ids)), max_size=max_size)
+
+
+def _member(displays: Mapping[str, str] | None, member_id: str) -> Json:
+    # Members carry only value and display, no type or $ref (okta-requests.md §8, S10).
+    if displays is None:
+        return {"value": member_id}
+    return {"value": member_id, "display": displays[member_id]}
+
+
+def _patch(operations: list[Json]) -> Json:
+    return {"schemas": [PATCH_OP], "Operations": operations}
+
+
+def _changes(
+    profile: Profile,
+    order: list[str],
+    displays: Mapping[str, str] | None,
+    initial: frozenset[str],
+    steps: list[tuple[frozenset[str], str]],
+) -> list[Json]:
+    current, bodies = initial, list[Json]()
+    for target, form in steps:
+        members = [_member(displays, i) for i in order if i in target]
+        if profile == "aiw":
+            bodies.append({"schemas": [GROUP_SCHEMA], "members": members})
+        elif form == "replace":
+            bodies.append(_patch([{"op": "replace", "path": "members", "value": members}]))
+        else:
+            delta = [("remove", i) for i in order if i in current - target]
+            delta += [("add", i) for i in order if i in target - current]
+            for start in range(0, len(delta), OKTA_PATCH_CHUNK):
+                chunk = delta[start : start + OKTA_PATCH_CHUNK]
+                operations: list[Json] = [
+                    {"op": "remove", "path": f"members[value eq {json.dumps(i)}]"}
+                    for op, i in chunk
+                    if op == "remove"
+                ]
+                added = [_member(displays, i) for op, i in chunk if op == "add"]
+                if added:
+                    operations.append({"op": "add", "path": "members", "value": added})
+                bodies.append(_patch(operations))
+        current = target
+    return bodies
+
+
+def membership_changes(
+    profile: Profile,
+    ids: Mapping[str, str] | Sequence[str],
+    *,
+    initial: frozenset[str] = frozenset(),
+    max_size: int = 5,
+) -> st.SearchStrategy[list[Json]]:
+    """Sequences of membership requests to one group, in ``profile``'s body shapes (Okta-only).
+
+    Args:
+        profile: ``"aiw"`` (full member lists, PUT) or ``"oin"`` (PatchOp bodies).
+        ids: The member ids to draw from — a mapping of id to ``display`` (the
+            user's ``userName``, which Okta sends with each member), or a plain
+            sequence, whose members then carry ``value`` only.
+        initial: The members the group starts with (``[]`` when Okta creates it).
+        max_size: The most target member sets per sequence.
+
+    The strategy draws up to ``max_size`` target member sets; each becomes what
+    Okta sends to get there from the previous one. For ``oin`` a step is either
+    the delta (removes, then one add; nothing when the set is unchanged, as Okta
+    sends nothing) or a full ``replace``. Removals only name current members and
+    additions only new ones, as Okta's own deltas do.
+
+    Shrinks toward fewer steps, smaller member sets, and delta bodies.
+    """
+    checked = _check_profile(profile)
+    order = list(ids)
+    displays = ids if isinstance(ids, Mapping) else None
+    if not initial <= set(order):
+        raise InvalidArgument(f"initial={set(initial)!r} must be a subset of ids")
+    forms = st.sampled_from(("delta", "replace")) if checked == "oin" else st.just("put")
+    steps = st.lists(st.tuples(member_sets(order), forms), max_size=max_size)
+    return steps.map(partial(_changes, checked, order, displays, frozenset(initial)))
+
+
+def apply_membership_change(current: frozenset[str], change: Json) -> frozenset[str]:
+    """The member ids after Okta's ``change`` to a group holding ``current`` (the oracle).
+
+    ``change`` is a body from :func:`membership_changes`: a PUT body with
+    ``members`` (the new list), or a PatchOp body of Okta's membership
+    operations, applied in order. Raises ValueError for any other operation.
+    """
+    if "Operations" not in change:
+        return frozenset(member["value"] for member in change.get("members", []))
+    members = set(current)
+    for operation in change["Operations"]:
+        op, path = operation.get("op"), operation.get("path")
+        removal = _REMOVE_PATH.fullmatch(path) if op == "remove" and isinstance(path, str) else None
+        if removal is not None:
+            members.discard(json.loads(removal.group(1)))
+        elif op == "add" and path == "members":
+            members |= {member["value"] for member in operation["value"]}
+        elif op == "replace" and path == "members":
+            members = {member["value"] for member in operation["value"]}
+        else:
+            raise ValueError(f"Not one of Okta's membership operations: {operation!r}")
+    return frozenset(members)

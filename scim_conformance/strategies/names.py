@@ -1,0 +1,337 @@
+"""``userName`` values as Okta sends them, their near misses and case variants.
+
+Okta's ``userName`` is the Okta login: email-shaped, at most 100 characters
+(okta-requests.md §3, §4). Its local part holds letters (non-ASCII ones too),
+digits and ``+ . - _ '``; its domain is ASCII labels. Every value generated here
+is NFC (Okta sends NFC), free of control characters and surrogates, and carries
+the run marker, so a suite only ever touches its own resources.
+
+Case folding is where a correct target may legitimately differ: ``userName`` is
+caseExact=false (RFC 7643 §4.1.1) but the contract does not say which fold, and
+Python's ``str.lower()``, an ASCII-only fold, ``casefold()`` and a database
+collation disagree beyond ASCII. So the Okta strategies only ever pair values
+whose verdict is the same under all of them:
+
+- non-ASCII letters are kept only when ``lower()`` maps them to one non-ASCII
+  letter and no simple (one-character) ``upper()``/``casefold()`` mapping leads
+  to ASCII: no ``İ`` (lowers to two characters), ``K`` (Kelvin sign, lowers to
+  ``k``), ``ſ`` or ``ı`` (upper-case to ``S``/``I``); nor compatibility characters
+  (``ª``, fullwidth ``Ａ``) or Hangul jamo, so NFC and NFKC leave them alone;
+- :func:`case_variants` flips ASCII letters only;
+- :func:`near_misses` differ from the original under :func:`collision_key`
+  (NFKC + ``casefold()``, the coarsest of the folds), hence under ``lower()``;
+- values meant to be unique side by side should be drawn with
+  ``st.lists(user_names(marker=m), unique_by=collision_key)``.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import unicodedata
+from collections.abc import Iterable
+from functools import cache
+from typing import Final
+
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+__all__ = [
+    "OKTA_USER_NAME_MAX",
+    "case_variants",
+    "collision_key",
+    "is_okta_user_name",
+    "near_misses",
+    "user_names",
+    "wide_user_names",
+]
+
+OKTA_USER_NAME_MAX: Final = 100
+"""Okta's limit on a login (the ``userName`` it sends), in characters."""
+
+_SEPARATORS: Final = ".-_'"
+_ASCII_ALNUM: Final = string.ascii_lowercase + string.ascii_uppercase + string.digits
+_MARKER: Final = re.compile(r"[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*", re.ASCII)
+_LABEL: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?", re.ASCII)
+_DOMAIN: Final = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}", re.ASCII)
+_HANGUL_JAMO: Final = ((0x1100, 0x11FF), (0xA960, 0xA97F), (0xD7B0, 0xD7FF))
+# The letters people's logins actually carry, so they turn up often rather than by luck.
+_COMMON_LETTERS: Final = "éèüöäßñçøåłžščğЖжΩωδ山田中李明佳子ひらがなカタ한글"
+
+
+def collision_key(value: str) -> str:
+    """The coarsest identity a correct target may give a caseExact=false string: NFKC + casefold.
+
+    Two values with different keys are different under ``lower()``, an ASCII
+    fold, ``casefold()`` and NFKC normalisation alike. Use it as ``unique_by``
+    for values that must be told apart (``userName``, group ``displayName``).
+    """
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", value).casefold())
+
+
+@cache
+def _is_stable_letter(char: str) -> bool:
+    """A letter every fold and normalisation leaves alone, apart from case (see the module docstring)."""
+    if char.isascii():
+        return char.isalnum()
+    point = ord(char)
+    if unicodedata.category(char) not in ("Ll", "Lu", "Lo") or unicodedata.combining(char):
+        return False
+    if any(low <= point <= high for low, high in _HANGUL_JAMO):
+        return False  # jamo compose into syllables under NFC
+    if unicodedata.normalize("NFKC", char) != char:
+        return False
+    lower = char.lower()
+    if len(lower) != 1 or lower.isascii():
+        return False
+    return not any(len(m) == 1 and m.isascii() for m in (char.upper(), char.casefold()))
+
+
+def is_okta_user_name(value: str) -> bool:
+    """Whether ``value`` has the shape of an Okta login, as :func:`user_names` generates them.
+
+    At most 100 characters, NFC, ``local@domain``: the local part is runs of
+    stable letters and digits joined by single ``+ . - _ '``; the domain is ASCII
+    DNS labels and an alphabetic top-level label.
+    """
+    if not 0 < len(value) <= OKTA_USER_NAME_MAX or unicodedata.normalize("NFC", value) != value:
+        return False
+    local, at, domain = value.rpartition("@")
+    return bool(at) and _is_local_part(local) and _DOMAIN.fullmatch(domain) is not None
+
+
+def _is_local_part(local: str) -> bool:
+    after_separator = True
+    for char in local:
+        if char in _SEPARATORS or char == "+":
+            if after_separator:
+                return False
+            after_separator = True
+        elif _is_stable_letter(char):
+            after_separator = False
+        else:
+            return False
+    return not after_separator
+
+
+def _check_marker(marker: object) -> str:
+    if not isinstance(marker, str) or _MARKER.fullmatch(marker) is None or len(marker) > 40:
+        raise InvalidArgument(
+            f"marker={marker!r} must be 1-40 ASCII letters and digits, optionally joined by single "
+            "'.', '-' or '_' (the scim_run fixture gives one)"
+        )
+    return marker
+
+
+# -- building blocks ------------------------------------------------------------------------------
+
+_ascii_chars = st.sampled_from(_ASCII_ALNUM)
+_letters = st.one_of(
+    _ascii_chars,
+    st.sampled_from([c for c in _COMMON_LETTERS if _is_stable_letter(c)]),
+    st.characters(categories=("Ll", "Lu", "Lo"), min_codepoint=0x80).filter(_is_stable_letter),
+)
+# A word is all-ASCII ("ann") or mixed ("zoë", "山田"); shrinks toward "0".
+_words = st.one_of(
+    st.text(_ascii_chars, min_size=1, max_size=12),
+    st.text(_letters, min_size=1, max_size=12),
+)
+
+
+def _joined(first: str, rest: list[tuple[str, str]]) -> str:
+    return first + "".join(separator + word for separator, word in rest)
+
+
+# "ann", "ann.smith", "o'brien-zoë_2"; shrinks toward "0".
+_local_names = st.builds(
+    _joined, _words, st.lists(st.tuples(st.sampled_from(_SEPARATORS), _words), max_size=8)
+)
+_labels = st.from_regex(r"[a-z0-9](?:[a-z0-9-]{0,10}[a-z0-9])?", fullmatch=True)
+_top_labels = st.sampled_from(("com", "io", "org", "dev", "de", "jp", "local"))
+# Shrinks toward "example.com".
+_domains = st.one_of(
+    st.sampled_from(("example.com", "okta.local", "example.co.uk", "iamciam.dev")),
+    st.builds(
+        lambda labels, top: ".".join([*labels, top]), st.lists(_labels, min_size=1, max_size=3), _top_labels
+    ),
+)
+_PLACEMENTS: Final = ("suffix", "prefix", "tag", "subdomain")
+
+
+def _user_name(name: str, tag: str | None, domain: str, placement: str, *, marker: str, max_size: int) -> str:
+    if placement == "subdomain" and _LABEL.fullmatch(marker) is None:
+        placement = "suffix"
+    for attempt_tag, attempt_domain in ((tag, domain), (None, domain), (None, "example.com")):
+        tags = [t for t in (marker if placement == "tag" else None, attempt_tag) if t]
+        before = f"{marker}." if placement == "prefix" else ""
+        after = f".{marker}" if placement == "suffix" else ""
+        after += f"+{'.'.join(tags)}" if tags else ""
+        at_domain = f"@{marker}.{attempt_domain}" if placement == "subdomain" else f"@{attempt_domain}"
+        budget = max_size - len(before) - len(after) - len(at_domain)
+        if budget >= 1:
+            # The name starts with a letter or digit, so cutting it leaves one; drop a dangling separator.
+            return before + name[:budget].rstrip(_SEPARATORS) + after + at_domain
+    raise AssertionError("unreachable: user_names() checks that max_size leaves room")
+
+
+def user_names(*, marker: str, max_size: int = OKTA_USER_NAME_MAX) -> st.SearchStrategy[str]:
+    """Okta logins (Okta-only): email-shaped ``userName`` values carrying ``marker``.
+
+    The local part is words of ASCII or non-ASCII letters (``é``, ``ß``, ``山``;
+    see the module docstring for which) and digits, joined by ``. - _ '``, with an
+    optional ``+tag``; the domain is ASCII labels. The marker is a local-part
+    segment, a ``+tag`` or a subdomain label. Values are NFC, at most
+    ``max_size`` (≤ 100, Okta's limit) characters, and long names are cut to
+    exactly ``max_size``. Each draw is one value: for several that a target must
+    keep apart, use ``unique_by=collision_key``. Targets keep users (Okta never
+    deletes them), so a value is free only once per target: give each example a
+    fresh marker when examples create users.
+
+    Shrinks toward ``"0.<marker>@example.com"``.
+    """
+    _check_marker(marker)
+    if not len(marker) + 14 <= max_size <= OKTA_USER_NAME_MAX:
+        raise InvalidArgument(
+            f"max_size={max_size!r} must be between len(marker) + 14 = {len(marker) + 14} "
+            f"and {OKTA_USER_NAME_MAX} (Okta's limit on a login)"
+        )
+    return st.builds(
+        _user_name,
+        _local_names,
+        st.none() | _words,
+        _domains,
+        st.sampled_from(_PLACEMENTS),
+        marker=st.just(marker),
+        max_size=st.just(max_size),
+    )
+
+
+def wide_user_names(*, marker: str, max_size: int = 255) -> st.SearchStrategy[str]:
+    """Arbitrary strings around ``marker`` — wide, for rfc-severity properties only.
+
+    Any Unicode except surrogates (not encodable in UTF-8 JSON) and NUL: control
+    characters, whitespace at the edges, combining marks, unnormalised text,
+    quotes and backslashes (escape them in a filter), any length up to
+    ``max_size``. RFC 7643 §2.3.1 allows all of it in a string; Okta sends none
+    of it, so an okta-severity check must use :func:`user_names` instead.
+
+    Shrinks toward ``marker`` alone.
+    """
+    _check_marker(marker)
+    if max_size < len(marker):
+        raise InvalidArgument(f"max_size={max_size!r} must leave room for the marker {marker!r}")
+    side = (max_size - len(marker)) // 2
+    chars = st.characters(codec="utf-8", exclude_characters="\x00")
+    around = st.text(chars, max_size=side)
+    return st.builds(lambda before, after: before + marker + after, around, around)
+
+
+# -- near misses and case variants ----------------------------------------------------------------
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def near_misses(
+    user_name: str, *, marker: str | None = None, creatable: bool = False
+) -> st.SearchStrategy[str]:
+    """Values that a correct ``userName eq "<user_name>"`` must NOT match (Okta-only with ``creatable``).
+
+    Families: proper prefixes and suffixes (``ann@x.io`` → ``ann@x.i``,
+    ``nn@x.io``); extensions (``joann@x.io``, ``ann1@x.io``, ``ann@x.io.uk``,
+    ``ann@mail.x.io``); a ``+tag`` added or removed; a space in place of ``+``
+    (the old ``+``-for-space query encoding); one character dropped. Every value
+    differs from ``user_name`` under :func:`collision_key` (so under ``lower()``
+    too), contains ``marker`` when one is given, and is never blank.
+
+    With ``creatable=True`` only values that pass :func:`is_okta_user_name` are
+    kept (no space family, no cut-off domains), so a near miss can itself be
+    created as a neighbouring user; otherwise they are lookup values. When no
+    family applies the strategy is empty (``st.nothing()``).
+
+    Shrinks toward the first applicable family: the ``+tag`` removed, then one
+    character dropped, then cut-offs, then extensions.
+    """
+    if marker is not None and marker not in user_name:
+        raise InvalidArgument(f"marker={marker!r} does not occur in user_name={user_name!r}")
+    if creatable and not is_okta_user_name(user_name):
+        raise InvalidArgument(f"user_name={user_name!r} is not an Okta login, so creatable=True cannot hold")
+    original = collision_key(user_name)
+
+    def keep(candidate: str) -> bool:
+        return (
+            bool(candidate.strip())
+            and collision_key(candidate) != original
+            and candidate.lower() != user_name.lower()
+            and (marker is None or marker in candidate)
+            and (not creatable or is_okta_user_name(candidate))
+        )
+
+    local, at, domain = user_name.rpartition("@")
+    if not at:
+        local, domain = user_name, ""
+    size = len(user_name)
+    plus = local.find("+")
+    finite = [
+        *([local[:plus] + at + domain] if plus > 0 else []),
+        *(user_name[:i] + user_name[i + 1 :] for i in range(size)),
+        *(user_name[:i] for i in range(size - 1, 0, -1)),
+        *(user_name[i:] for i in range(1, size)),
+        *(user_name[:i] + " " + user_name[i + 1 :] for i in range(size) if user_name[i] == "+"),
+        user_name.replace("+", " "),
+    ]
+    families: list[st.SearchStrategy[str]] = []
+    candidates = [c for c in _unique(finite) if keep(c)]
+    if candidates:
+        families.append(st.sampled_from(candidates))
+    room = OKTA_USER_NAME_MAX - size - 1 if creatable else 12
+    if room >= 2:
+        word = st.text(
+            st.sampled_from(string.ascii_lowercase + string.digits), min_size=1, max_size=min(8, room)
+        )
+        tld = st.text(st.sampled_from(string.ascii_lowercase), min_size=2, max_size=min(8, room))
+        extensions = [
+            word.map(lambda w: w + user_name),
+            word.map(lambda w: f"{local}{w}{at}{domain}"),
+            tld.map(lambda t: f"{user_name}.{t}"),
+        ]
+        if at:
+            extensions.append(word.map(lambda w: f"{local}@{w}.{domain}"))
+        if plus < 0:
+            extensions.append(word.map(lambda w: f"{local}+{w}{at}{domain}"))
+        families.append(st.one_of(extensions).filter(keep))
+    return st.one_of(families) if families else st.nothing()
+
+
+def _flip(char: str) -> str:
+    return char.swapcase() if char.isascii() and char.isalpha() else char
+
+
+def case_variants(user_name: str) -> st.SearchStrategy[str]:
+    """The same ``userName`` in another ASCII case, which a correct ``userName eq`` MUST match (Okta-only).
+
+    caseExact is false for ``userName`` (RFC 7643 §4.1.1), and Okta's own test
+    looks a user up in capitals (okta-requests.md §3). Only ASCII letters change,
+    so every value equals ``user_name`` under ``lower()``, ``casefold()`` and an
+    ASCII fold alike, and differs from it as a string; the marker is kept up to
+    ASCII case. Empty when ``user_name`` has no ASCII letter.
+
+    Shrinks toward all ASCII letters in upper case, then lower case, then swapped,
+    then toward flipping a single letter.
+    """
+    positions = [i for i, char in enumerate(user_name) if char.isascii() and char.isalpha()]
+    if not positions:
+        return st.nothing()
+    whole = [
+        "".join(c.upper() if c.isascii() else c for c in user_name),
+        "".join(c.lower() if c.isascii() else c for c in user_name),
+        "".join(_flip(c) for c in user_name),
+    ]
+
+    def flipped(chosen: frozenset[int]) -> str:
+        return "".join(_flip(c) if i in chosen else c for i, c in enumerate(user_name))
+
+    flips = st.frozensets(st.sampled_from(positions), min_size=1).map(flipped)
+    whole = [v for v in _unique(whole) if v != user_name]
+    return st.one_of(st.sampled_from(whole), flips) if whole else flips
