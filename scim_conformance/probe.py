@@ -198,8 +198,17 @@ class Probe:
             self.tracker.seen(parsed)
 
     def exchanges(self) -> tuple[Exchange, ...]:
-        """This test's exchanges so far, oldest first."""
+        """This test's (or this example's) exchanges so far, oldest first."""
         return tuple(self.target.recorder.since(self._mark))
+
+    def begin_example(self) -> None:
+        """Start a hypothesis example: its findings show only its own exchanges.
+
+        Findings kept by earlier examples are dropped too: hypothesis reports the
+        example that fails, and an rfc deviation recurs in that one if it matters.
+        """
+        self._mark = self.target.recorder.mark()
+        self.kept.clear()
 
     # -- findings --------------------------------------------------------------
 
