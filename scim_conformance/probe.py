@@ -204,11 +204,9 @@ class Probe:
     def begin_example(self) -> None:
         """Start a hypothesis example: its findings show only its own exchanges.
 
-        Findings kept by earlier examples are dropped too: hypothesis reports the
-        example that fails, and an rfc deviation recurs in that one if it matters.
+        Kept (rfc) findings of earlier examples stay: each holds its own exchanges.
         """
         self._mark = self.target.recorder.mark()
-        self.kept.clear()
 
     # -- findings --------------------------------------------------------------
 
