@@ -198,6 +198,10 @@ def _run(args: argparse.Namespace, extra: list[str]) -> int:
                 str(suites),
                 "-p",
                 "no:cacheprovider",
+                # This process imported scim_conformance before pytest could mark
+                # it for assertion rewriting; the suites report through findings.
+                "-W",
+                "ignore::pytest.PytestAssertRewriteWarning",
                 f"--html={reports / 'report.html'}",
                 "--self-contained-html",
                 f"--junitxml={reports / 'junit.xml'}",
