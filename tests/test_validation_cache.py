@@ -1,0 +1,88 @@
+"""The schemas' fast path (validity remembered by JSON text, list pages split) never changes a verdict.
+
+``schemas.validate`` answers ``[]`` at once for a document known valid, and judges a
+list page by its envelope and each resource; anything else takes the full graded
+validation. These tests compare it with the full validation alone, warm and cold.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
+from unittest import mock
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_schemas import _NAMES, JSON_VALUES, VALID
+
+from scim_conformance import schemas
+from scim_conformance.schemas import Violation, validate
+from scim_conformance.spec import Json
+
+LIST_KINDS = sorted(kind for kind in VALID if kind.startswith("ListResponse:"))
+
+
+@contextmanager
+def full_validation_only() -> Iterator[None]:
+    with mock.patch.object(schemas, "_known_valid", lambda kind, checked: False):
+        yield
+
+
+def full(kind: str, instance: object) -> list[Violation]:
+    with full_validation_only():
+        return validate(kind, instance)
+
+
+def test_valid_documents_are_valid_cold_and_warm() -> None:
+    schemas._validity.clear()
+    for kind, document in VALID.items():
+        assert validate(kind, document) == [] == full(kind, document), kind
+        assert validate(kind, document) == [], kind  # now from the cache
+
+
+@settings(max_examples=300, deadline=None)
+@given(kind=st.sampled_from(sorted(VALID)), changes=st.dictionaries(_NAMES, JSON_VALUES, max_size=4))
+def test_changed_documents_get_the_full_verdict(kind: str, changes: Json) -> None:
+    document = {**VALID[kind], **changes}
+    expected = full(kind, document)
+    assert validate(kind, document) == expected  # cold, or warm from an earlier example
+    assert validate(kind, document) == expected  # warm
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    kind=st.sampled_from(LIST_KINDS),
+    broken=st.integers(min_value=0, max_value=3),
+    changes=st.dictionaries(_NAMES, JSON_VALUES, min_size=1, max_size=3),
+    envelope=st.dictionaries(_NAMES, JSON_VALUES, max_size=2),
+)
+def test_a_page_is_judged_whole_even_when_its_resources_are_known(
+    kind: str, broken: int, changes: Json, envelope: Json
+) -> None:
+    """A page of resources each already known valid, bar one changed, gets the full verdict."""
+    item_kind = kind.removeprefix("ListResponse:")
+    item = VALID[kind]["Resources"][0]
+    validate(item_kind, item)  # known valid from now on
+    resources = [copy.deepcopy(item) for _ in range(4)]
+    resources[broken] = {**item, **changes}
+    page = {**VALID[kind], "totalResults": 4, "itemsPerPage": 4, "Resources": resources, **envelope}
+    assert validate(kind, page) == full(kind, page)
+
+
+def test_a_broken_resource_in_a_page_is_reported_at_its_place() -> None:
+    user = VALID["User"]
+    validate("User", user)
+    page = {**VALID["ListResponse:User"], "totalResults": 3, "itemsPerPage": 3}
+    page["Resources"] = [user, {**user, "active": "true"}, user]
+    violations = validate("ListResponse:User", page)
+    assert [v.pointer for v in violations] == ["/Resources/1/active"]
+    assert violations == full("ListResponse:User", page)
+
+
+def test_a_broken_envelope_with_known_resources_is_reported() -> None:
+    page = {**VALID["ListResponse:User"], "totalResults": "1"}
+    validate("User", VALID["User"])
+    violations = validate("ListResponse:User", page)
+    assert [v.pointer for v in violations] == ["/totalResults"]
+    assert violations == full("ListResponse:User", page)
