@@ -86,3 +86,15 @@ def test_a_broken_envelope_with_known_resources_is_reported() -> None:
     violations = validate("ListResponse:User", page)
     assert [v.pointer for v in violations] == ["/totalResults"]
     assert violations == full("ListResponse:User", page)
+
+
+def test_case_variants_and_nulls_get_the_full_verdict() -> None:
+    """Keys read case-insensitively and null members (RFC 7643 §2.1, §2.5) are judged as before."""
+    user = {**VALID["User"], "USERNAME": VALID["User"]["userName"], "nickName": None}
+    del user["userName"]
+    page = {**VALID["ListResponse:User"], "Resources": [user, VALID["User"]]}
+    lower = {**{k: v for k, v in page.items() if k != "Resources"}, "resources": page["Resources"]}
+    for kind, document in (("User", user), ("ListResponse:User", page), ("ListResponse:User", lower)):
+        expected = full(kind, document)
+        assert validate(kind, document) == expected
+        assert validate(kind, document) == expected
