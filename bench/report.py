@@ -18,7 +18,16 @@ import launch
 if TYPE_CHECKING:
     from server import Settings, Target
 
-_PACKAGES = ("uvicorn", "uvloop", "httptools", "starlette", "httpx", "scim2-server", "scim2-models", "pydantic")
+_PACKAGES = (
+    "uvicorn",
+    "uvloop",
+    "httptools",
+    "starlette",
+    "httpx",
+    "scim2-server",
+    "scim2-models",
+    "pydantic",
+)
 
 
 @dataclass(frozen=True, slots=True)
