@@ -75,6 +75,11 @@ class Probe:
             _mark=target.recorder.mark(),
         )
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        # hypothesis prints a failing example's arguments (this fixture too) field by
+        # field: the target's token and every resource the run created. One line instead.
+        printer.text(f"Probe({self.check!r}, {self.target!r})")
+
     # -- requests --------------------------------------------------------------
 
     def request(

@@ -46,6 +46,11 @@ class Target:
     def close(self) -> None:
         self.client.close()
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        # hypothesis prints a failing example's arguments (fixtures too) field by field,
+        # repr=False or not: the token would reach the report. Print the repr instead.
+        printer.text(repr(self))
+
 
 def _client(base_url: str, token: str | None, transport: httpx.BaseTransport, **options: Any) -> httpx.Client:
     headers = dict(OKTA_HEADERS)
