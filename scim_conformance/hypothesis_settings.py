@@ -17,6 +17,12 @@ _COMMON = {
     # Examples are HTTP round trips to a target: slow data generation and a
     # function-scoped fixture shared by examples (the per-test probe) are expected.
     "suppress_health_check": [HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    # Every phase but explain. After shrinking, explain re-runs the failing example
+    # about 100 times per part of it (every st.builds argument of a login or a user
+    # body) to mark the parts that "could be any other value": minutes of HTTP
+    # round trips per failure (a minute in-process) for a comment. The minimal
+    # example, its exchanges and (ci) the replay blob are reported without it.
+    "phases": [Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
 }
 
 PROFILES = {
@@ -36,7 +42,6 @@ PROFILES = {
     "thorough": settings(
         max_examples=400,
         stateful_step_count=40,
-        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
         **_COMMON,  # type: ignore[arg-type]
     ),
 }

@@ -1,0 +1,651 @@
+"""Properties of Okta's provisioning, checked over everything Okta can send (hypothesis).
+
+Each test states one property of a conformant provider and checks it on
+examples drawn from the Okta-only strategies of :mod:`scim_conformance.strategies`,
+so a correct target never fails, whatever is drawn. The number of examples comes
+from the hypothesis profile (``--hypothesis-profile dev|ci|thorough``,
+``--scim-examples N``); nothing here fixes it.
+
+Every example starts with ``probe.begin_example()`` (a finding shows only that
+example's exchanges) and draws its values under a fresh marker
+(:func:`_marker`): the target keeps users (Okta never deletes them), so no value
+may be reused by a later example or a shrinking replay. Everything is created
+through the probe, so the run's cleanup knows it.
+
+A failure that would break Okta stops the example (``probe.fail``), so
+hypothesis shrinks it to a minimal one. The rfc sub-checks of okta properties
+(a user's ``groups``, the list counters) are kept instead, once per test: a
+tolerated deviation must never be what hypothesis shrinks toward in place of
+an okta one.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import quote, quote_plus
+
+import httpx
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scim_conformance.cleanup import Tracker
+from scim_conformance.okta_bodies import user_body
+from scim_conformance.probe import Probe
+from scim_conformance.spec import GROUP_SCHEMA, PATCH_OP, Json
+from scim_conformance.strategies import (
+    Profile,
+    apply_membership_change,
+    apply_profile_update,
+    case_variants,
+    collision_key,
+    group_names,
+    member_sets,
+    membership_changes,
+    near_misses,
+    okta_groups,
+    okta_user_id_for,
+    okta_users,
+    profile_updates,
+    user_names,
+)
+from scim_conformance.target import Target
+
+# -- markers -------------------------------------------------------------------------------------
+
+_EXAMPLES = itertools.count(1)
+
+
+def _marker(run: str, tag: str) -> str:
+    """A marker no other example of this process has: ``<run>.<tag><6-digit counter>``.
+
+    The counter has a fixed width so no marker is a prefix of another: a near miss
+    of one example (``…lk000005`` + ``5``) can never be the login of a later one.
+    """
+    return f"{run}.{tag}{next(_EXAMPLES):06d}"
+
+
+# -- shared helpers ------------------------------------------------------------------------------
+
+
+def _show(value: Any) -> str:
+    """JSON as sent, plus its escaped form when it holds non-ASCII (NFC vs NFD is then visible)."""
+    text = json.dumps(value, ensure_ascii=False)
+    escaped = json.dumps(value)
+    return text if text == escaped else f"{text} (= {escaped})"
+
+
+def _contract_view(user: Any) -> dict[str, Any]:
+    """The contract's User attributes (CONTRACT §3; okta-requests.md §4, §6), as comparable values.
+
+    Emails keep only ``value``, ``type`` and ``primary`` (a provider may add ``display``).
+    """
+    user = user if isinstance(user, dict) else {}
+    name = user.get("name") if isinstance(user.get("name"), dict) else {}
+    emails = user.get("emails")
+    if isinstance(emails, list):
+        emails = [
+            {k: e.get(k) for k in ("value", "type", "primary")} if isinstance(e, dict) else e for e in emails
+        ]
+    return {
+        "userName": user.get("userName"),
+        "name.givenName": name.get("givenName"),
+        "name.middleName": name.get("middleName"),
+        "name.familyName": name.get("familyName"),
+        "emails": emails,
+        "displayName": user.get("displayName"),
+        "locale": user.get("locale"),
+        "externalId": user.get("externalId"),
+        "active": user.get("active"),
+    }
+
+
+def _differences(sent: Json, got: Json) -> list[str]:
+    view_sent, view_got = _contract_view(sent), _contract_view(got)
+    return [
+        f"{attr}: sent {_show(view_sent[attr])}, got {_show(view_got[attr])}"
+        for attr in view_sent
+        if view_sent[attr] != view_got[attr]
+    ]
+
+
+def _fetch(probe: Probe, path: str) -> Json:
+    """GET one resource of this run: 200 and a JSON object, else a finding at the test's severity."""
+    __tracebackhide__ = True
+    shown = path.rsplit("/", 1)[0] + "/{id}"
+    response = probe.request("GET", path)
+    probe.expect_status(response, 200, title=f"GET {shown} answered {response.status_code}")
+    body = probe.expect_json(response)
+    if not isinstance(body, dict):
+        probe.fail(f"GET {shown}: not a JSON object", expected="a resource", got=response.text)
+    return body
+
+
+def _okta_user(run: str, user_name: str) -> Json:
+    """Okta's create body (okta-requests.md §4) for ``user_name``, with a plain profile.
+
+    For properties of the login alone (lookups, deactivation, membership): the
+    profile's free text would only slow examples down and widen what shrinks.
+    """
+    body = user_body(run, "property")
+    body["userName"] = user_name
+    body["emails"][0]["value"] = user_name
+    body["externalId"] = okta_user_id_for(user_name)
+    return body
+
+
+# okta-requests.md §3: today's Okta encodes the filter with %20, Okta before 2019 with +
+# (Java's URLEncoder); both encode every other reserved character (@ → %40, + → %2B, ' → %27).
+_ENCODINGS: dict[str, Callable[..., str]] = {"%20": quote, "+": quote_plus}
+
+
+def _lookup(probe: Probe, user_name: str, encoding: str) -> httpx.Response:
+    """Okta's lookup before create: ``GET /Users?filter=userName eq "<v>"&startIndex=1&count=100``."""
+    encoded = _ENCODINGS[encoding](f'userName eq "{user_name}"', safe="")
+    return probe.request("GET", "/Users", query=f"filter={encoded}&startIndex=1&count=100")
+
+
+def _listed(body: Json) -> list[tuple[Any, Any]]:
+    resources = body.get("Resources")
+    return [
+        (r.get("id"), r.get("userName")) if isinstance(r, dict) else (None, r)
+        for r in (resources if isinstance(resources, list) else [])
+    ]
+
+
+def _expect_found(probe: Probe, response: httpx.Response, user_id: str, user_name: str, *, why: str) -> None:
+    """The lookup returned exactly the one user ``user_id``; otherwise a finding (stops the example)."""
+    __tracebackhide__ = True
+    body = probe.expect_list_response(response)
+    listed = _listed(body)
+    if [rid for rid, _ in listed] != [user_id]:
+        shown = ", ".join(f"{rid} {_show(name)}" for rid, name in listed) or "nothing"
+        probe.fail(
+            f'GET /Users?filter=userName eq "…" {why}: {len(listed)} resources instead of the one user',
+            expected=f"exactly user {user_id} ({_show(user_name)})",
+            got=f"totalResults {body.get('totalResults')!r}; Resources: {shown}",
+        )
+
+
+def _kept_once(probe: Probe, ok: bool, title: str, *, check: str, **kwargs: Any) -> None:
+    """An rfc sub-check: judged until it fails once in this test, then no longer (one finding per test)."""
+    __tracebackhide__ = True
+    if not any(f.check == check for f in probe.kept):
+        probe.expect(ok, title, check=check, severity="rfc", **kwargs)
+
+
+# -- pagination ----------------------------------------------------------------------------------
+
+_LISTED_USERS = 7
+_OKTA_PAGE = 100  # okta-requests.md §9: Okta imports with count=100
+_TAIL_PAGES = 40  # the most pages of `count` one example walks, whatever the target holds
+
+_PAGINATION = (
+    "okta-requests.md §9; CONTRACT §4 (List responses): paging with startIndex and count sees every "
+    "resource exactly once, in a stable order, with a consistent totalResults (MUST)"
+)
+_COUNTERS = (
+    "RFC 7644 §3.4.2.4, §3.4.2: startIndex echoes the request; itemsPerPage is the number of resources "
+    "returned, never more than count (MUST)"
+)
+
+
+@pytest.fixture(scope="module")
+def listed_users(scim_target: Target, scim_tracker: Tracker, scim_run: str) -> frozenset[str]:
+    """Ids of this run's users for the pagination property, created once for all its examples."""
+    probe = Probe(scim_target, scim_tracker, "properties.pagination", "okta", _PAGINATION)
+    return frozenset(
+        probe.create("/Users", user_body(scim_run, f"page{n}"), operation="Create user")["id"]
+        for n in range(_LISTED_USERS)
+    )
+
+
+def _page(probe: Probe, start: int, count: int) -> Json:
+    response = probe.request("GET", "/Users", query=f"startIndex={start}&count={count}")
+    body = probe.expect_list_response(response)
+    listed = _listed(body)
+    where = f"GET /Users?startIndex={start}&count={count}"
+    _kept_once(
+        probe,
+        body.get("startIndex") == start,
+        f"{where}: startIndex {body.get('startIndex')!r} does not echo the request",
+        check="properties.pagination.counters",
+        expected=f'"startIndex": {start}',
+        got=f'"startIndex": {body.get("startIndex")!r}',
+        requirement=_COUNTERS,
+    )
+    _kept_once(
+        probe,
+        body.get("itemsPerPage") == len(listed) <= count,
+        f"{where}: itemsPerPage {body.get('itemsPerPage')!r} for {len(listed)} resources",
+        check="properties.pagination.counters",
+        expected=f"at most {count} resources, and itemsPerPage equal to their number",
+        got=f'{len(listed)} resources, "itemsPerPage": {body.get("itemsPerPage")!r}',
+        requirement=_COUNTERS,
+    )
+    return body
+
+
+@pytest.mark.check(
+    "properties.pagination", severity="okta", requirement=_PAGINATION, operation="Import users"
+)
+@given(data=st.data())
+def test_pages_tile_the_listing(probe: Probe, listed_users: frozenset[str], data: st.DataObject) -> None:
+    """Pages from any startIndex with any count see each resource exactly once.
+
+    The walk is startIndex=1, 101, … (Okta's pages) up to the drawn ``startIndex``,
+    then ``startIndex``, ``startIndex+count``, … until past ``totalResults``, as
+    an Okta import goes. Together the pages must hold each of this run's listed
+    users exactly once, no resource twice, and at least the ``totalResults`` of
+    the first request; ``totalResults`` may grow while other clients create
+    resources, never shrink. Only this run's users are named: the target may
+    hold anyone else's. On a large target the drawn ``startIndex`` stays within
+    40 pages of the end, so an example costs a bounded number of requests.
+
+    Shrinks toward count=1 and the lowest startIndex.
+    """
+    probe.begin_example()
+    first = _page(probe, 1, 1)
+    total = first.get("totalResults")
+    assert isinstance(total, int)  # expect_list_response checked it
+    count = data.draw(st.integers(min_value=1, max_value=30), label="count")
+    start = data.draw(
+        st.integers(min_value=max(1, total + 2 - count * _TAIL_PAGES), max_value=total + 2),
+        label="startIndex",
+    )
+    pages: list[tuple[int, int, Json]] = []
+    index = 1
+    while index < start:  # the head, in Okta's pages
+        size = min(_OKTA_PAGE, start - index)
+        pages.append((index, size, _page(probe, index, size)))
+        index += size
+    index = start
+    while True:  # the walk under test
+        pages.append((index, count, _page(probe, index, count)))
+        index += count
+        if index > total:
+            break
+    _judge_tiling(probe, listed_users, total, start, count, pages)
+
+
+def _judge_tiling(
+    probe: Probe,
+    listed: frozenset[str],
+    first_total: int,
+    start: int,
+    count: int,
+    pages: list[tuple[int, int, Json]],
+) -> None:
+    __tracebackhide__ = True
+    seen: Counter[str] = Counter()
+    problems: list[str] = []
+    previous = first_total
+    for index, size, body in pages:
+        seen.update(str(rid) for rid, _ in _listed(body))
+        page_total = body.get("totalResults")
+        if not isinstance(page_total, int) or page_total < max(previous, len(seen)):
+            problems.append(
+                f"startIndex={index}&count={size}: totalResults {page_total!r} after {previous}, with "
+                f"{len(seen)} distinct resources seen so far"
+            )
+        previous = page_total if isinstance(page_total, int) else previous
+    missing = sorted(listed - set(seen))
+    twice = sorted(rid for rid, n in seen.items() if n > 1)
+    if missing:
+        problems.append(
+            f"{len(missing)} of this run's {len(listed)} users never listed: {', '.join(missing)}"
+        )
+    if twice:
+        problems.append(f"listed more than once: {', '.join(twice)}")
+    if len(seen) < first_total:
+        problems.append(f"{len(seen)} distinct resources seen, totalResults was {first_total}")
+    if problems:
+        walk = "; ".join(f"{i}+{len(_listed(b))}" for i, _, b in pages[:20])
+        probe.fail(
+            f"paging /Users from startIndex={start} with count={count} does not tile the listing",
+            expected="every resource exactly once (this run's users included), totalResults never "
+            "shrinking and never below what was listed",
+            got="\n".join(
+                [*problems, f"pages (startIndex+resources): {walk}{' …' if len(pages) > 20 else ''}"]
+            ),
+        )
+
+
+# -- users: create and profile updates -----------------------------------------------------------
+
+
+@pytest.mark.check(
+    "properties.round-trip",
+    severity="okta",
+    requirement="CONTRACT §4 (Create): the stored values round-trip exactly, Unicode included, on the "
+    "next GET; okta-requests.md §4, §5 (MUST)",
+    operation="Create user, then fetch it",
+)
+@given(data=st.data())
+def test_created_user_round_trips(probe: Probe, scim_run: str, data: st.DataObject) -> None:
+    """Any user Okta creates reads back exactly as sent: every contract attribute, no normalisation.
+
+    userName, name.givenName/familyName, emails (value, type, primary),
+    displayName, locale, externalId and active, compared as code points: NFC
+    stays NFC, nothing is trimmed, case-folded or accent-stripped.
+    """
+    probe.begin_example()
+    body = data.draw(okta_users(marker=_marker(scim_run, "rt")), label="POST /Users body")
+    created = probe.create("/Users", body)
+    fetched = _fetch(probe, f"/Users/{created['id']}")
+    differences = _differences(body, fetched)
+    if differences:
+        probe.fail(
+            f"GET /Users/{{id}} differs from what Okta created ({len(differences)} attributes)",
+            expected="every contract attribute exactly as sent",
+            got="\n".join(differences),
+        )
+
+
+@pytest.mark.check(
+    "properties.put-round-trip",
+    severity="okta",
+    requirement="CONTRACT §2, §4 (PUT replaces the resource with the body); okta-requests.md §6: a "
+    "profile update is GET then PUT of the changed resource, and the change is kept (MUST)",
+    operation="Push profile update (GET + PUT)",
+)
+@given(data=st.data())
+def test_profile_update_round_trips(probe: Probe, scim_run: str, data: st.DataObject) -> None:
+    """After each Okta profile push (GET, change, PUT), GET returns the PUT body's contract attributes.
+
+    One to three pushes in a row, each built from the provider's own GET
+    response as Okta builds it, so a change lost or a previous one resurrected
+    shows.
+    """
+    probe.begin_example()
+    body = data.draw(okta_users(marker=_marker(scim_run, "pu")), label="POST /Users body")
+    path = f"/Users/{probe.create('/Users', body)['id']}"
+    updates = data.draw(st.lists(profile_updates(), min_size=1, max_size=3), label="profile updates")
+    for number, update in enumerate(updates, 1):
+        current = _fetch(probe, path)
+        sent = apply_profile_update(current, update)
+        response = probe.request("PUT", path, body=sent)
+        probe.expect_status(response, 200, title=f"PUT /Users/{{id}} (profile update {number}) was refused")
+        differences = _differences(sent, _fetch(probe, path))
+        if differences:
+            probe.fail(
+                f"GET /Users/{{id}} after profile update {number} differs from the PUT body",
+                expected=f"the PUT body's contract attributes (changed: {', '.join(sorted(update))})",
+                got="\n".join(differences),
+            )
+
+
+# -- users: lookups ------------------------------------------------------------------------------
+
+
+@pytest.mark.check(
+    "properties.lookup-exact",
+    severity="okta",
+    requirement="CONTRACT §4 (Lookup hit): an eq filter is an exact match, never a prefix or substring; "
+    "okta-requests.md §3 (MUST)",
+    operation="Look up user before create",
+)
+@given(data=st.data())
+def test_lookup_is_exact(probe: Probe, scim_run: str, data: st.DataObject) -> None:
+    """Among near-miss users, ``userName eq "<v>"`` finds exactly ``v``; a near miss that is no user, nothing.
+
+    The user and two to four creatable near misses (cut-offs, extensions, a
+    ``+tag`` more or less, one character dropped) are created in a drawn order;
+    each is then looked up as Okta does, with today's ``%20`` or the older ``+``
+    encoding, and must come back alone. Then one to three near misses that are
+    nobody's login (any prefix, suffix, a space for the ``+``) are looked up and
+    must find no one (an empty list, or the 404 Okta also reads as "not found").
+    A prefix, substring or normalising match finds a neighbour too.
+    """
+    probe.begin_example()
+    marker = _marker(scim_run, "lk")
+    user_name = data.draw(user_names(marker=marker), label="userName")
+    neighbours = data.draw(
+        st.lists(
+            near_misses(user_name, marker=marker, creatable=True),
+            min_size=2,
+            max_size=4,
+            unique_by=collision_key,
+        ),
+        label="near-miss users",
+    )
+    taken = {collision_key(name) for name in [user_name, *neighbours]}
+    nobody = data.draw(
+        st.lists(
+            near_misses(user_name, marker=marker).filter(lambda name: collision_key(name) not in taken),
+            min_size=1,
+            max_size=3,
+            unique_by=collision_key,
+        ),
+        label="near misses that are no user",
+    )
+    order = data.draw(st.permutations([user_name, *neighbours]), label="creation order")
+    encoding = data.draw(st.sampled_from(list(_ENCODINGS)), label="space encoding")
+    created = [(probe.create("/Users", _okta_user(scim_run, name))["id"], name) for name in order]
+    for user_id, name in created:
+        response = _lookup(probe, name, encoding)
+        _expect_found(probe, response, user_id, name, why=f"with {len(created) - 1} near-miss users present")
+    for name in nobody:
+        response = _lookup(probe, name, encoding)
+        if response.status_code == 404:
+            continue  # okta-requests.md §3: Okta reads a 404 as "not found" too
+        listed = _listed(probe.expect_list_response(response))
+        if listed:
+            shown = ", ".join(f"{rid} {_show(found)}" for rid, found in listed)
+            probe.fail(
+                f'GET /Users?filter=userName eq "…" for a login nobody has found {len(listed)} users',
+                expected=f"no user: {_show(name)} is not the login of any user",
+                got=f"Resources: {shown}",
+            )
+
+
+@pytest.mark.check(
+    "properties.lookup-case",
+    severity="rfc",
+    requirement="RFC 7643 §4.1.1 (userName caseExact false), RFC 7644 §3.4.2.2: eq on a case-insensitive "
+    "attribute matches in any case (MUST); Okta sends the userName as stored, so a case-sensitive match "
+    "breaks only other clients",
+    operation="Look up user before create",
+)
+@given(data=st.data())
+def test_lookup_ignores_case(probe: Probe, scim_run: str, data: st.DataObject) -> None:
+    """``userName eq`` with the login in another ASCII case still returns exactly that user."""
+    probe.begin_example()
+    user_name = data.draw(user_names(marker=_marker(scim_run, "lc")), label="userName")
+    user_id = probe.create("/Users", _okta_user(scim_run, user_name))["id"]
+    variants = data.draw(
+        st.lists(case_variants(user_name), min_size=1, max_size=2, unique=True), label="case variants"
+    )
+    encoding = data.draw(st.sampled_from(list(_ENCODINGS)), label="space encoding")
+    for variant in variants:
+        response = _lookup(probe, variant, encoding)
+        _expect_found(probe, response, user_id, user_name, why=f"in another case ({_show(variant)})")
+
+
+# -- users: deactivation -------------------------------------------------------------------------
+
+
+def _set_active(probe: Probe, path: str, active: bool, profile: Profile) -> None:
+    """Okta's deactivation (``active`` False) or reactivation: PUT for aiw, PATCH for oin (CONTRACT §2)."""
+    __tracebackhide__ = True
+    verb = "reactivation" if active else "deactivation"
+    if profile == "aiw":
+        current = _fetch(probe, path)
+        response = probe.request("PUT", path, body={**current, "active": active})
+        probe.expect_status(response, 200, title=f"Okta's {verb} (PUT active={active}) was refused")
+    else:
+        patch = {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "value": {"active": active}}]}
+        response = probe.request("PATCH", path, body=patch)
+        probe.expect_status(response, 200, 204, title=f"Okta's {verb} (PATCH active={active}) was refused")
+
+
+@pytest.mark.check(
+    "properties.deactivation",
+    severity="okta",
+    requirement="CONTRACT §2 (deactivate / reactivate), §4 (active false deactivates; a deactivated user "
+    "is still found by its userName); okta-requests.md §7 (MUST)",
+    operation="Deactivate / reactivate user",
+)
+@given(data=st.data())
+def test_deactivation_is_idempotent(
+    probe: Probe, scim_run: str, okta_profile: Profile, data: st.DataObject
+) -> None:
+    """Any sequence of deactivations and reactivations leaves ``active`` as the last one set.
+
+    Repeating one is harmless, and after each the user is still found by Okta's
+    ``userName eq`` lookup (otherwise Okta re-creates it and hits 409).
+    """
+    probe.begin_example()
+    user_name = data.draw(user_names(marker=_marker(scim_run, "da")), label="userName")
+    user_id = probe.create("/Users", _okta_user(scim_run, user_name))["id"]
+    path = f"/Users/{user_id}"
+    values = data.draw(st.lists(st.booleans(), min_size=1, max_size=6), label="active values sent")
+    for number, active in enumerate(values, 1):
+        _set_active(probe, path, active, okta_profile)
+        shown = _fetch(probe, path).get("active")
+        if shown is not active:
+            probe.fail(
+                f"after step {number} (active={active}) GET /Users/{{id}} shows active={_show(shown)}",
+                expected=f'"active": {json.dumps(active)}, the last value Okta sent',
+                got=f'"active": {_show(shown)} (sent so far: {values[:number]})',
+            )
+        response = _lookup(probe, user_name, "%20")
+        state = "active" if active else "deactivated"
+        _expect_found(probe, response, user_id, user_name, why=f"for a {state} user")
+
+
+# -- groups: membership --------------------------------------------------------------------------
+
+_PUSHES = 8  # membership pushes per example: enough for a member to be removed while another stays
+
+_USER_GROUPS = (
+    "CONTRACT §4 (Group members); RFC 7643 §4.1.2: each member user's read-only groups lists the "
+    "groups it belongs to (MUST)"
+)
+
+
+def _send_membership(probe: Probe, path: str, profile: Profile, change: Json, name: str, step: int) -> None:
+    """One membership push as ``profile`` sends it, with the name update Okta sends alongside (§8).
+
+    aiw: one PUT of the full group (name and members). oin: the membership PATCH,
+    then the rename PATCH ``{"op": "replace", "value": {"id", "displayName"}}``.
+    """
+    __tracebackhide__ = True
+    gid = path.rsplit("/", 1)[1]
+    if profile == "aiw":
+        body = {"schemas": [GROUP_SCHEMA], "id": gid, "displayName": name, "members": change["members"]}
+        response = probe.request("PUT", path, body=body)
+        probe.expect_status(response, 200, title=f"membership push {step} (PUT /Groups/{{id}}) was refused")
+        return
+    response = probe.request("PATCH", path, body=change)
+    probe.expect_status(
+        response, 200, 204, title=f"membership push {step} (PATCH /Groups/{{id}}) was refused"
+    )
+    rename = {
+        "schemas": [PATCH_OP],
+        "Operations": [{"op": "replace", "value": {"id": gid, "displayName": name}}],
+    }
+    response = probe.request("PATCH", path, body=rename)
+    probe.expect_status(
+        response, 200, 204, title=f"group name update {step} (PATCH /Groups/{{id}}) was refused"
+    )
+
+
+def _member_ids(group: Json) -> list[Any]:
+    members = group.get("members")
+    return [
+        m.get("value") if isinstance(m, dict) else m for m in (members if isinstance(members, list) else [])
+    ]
+
+
+def _group_ids(user: Json) -> set[Any]:
+    groups = user.get("groups")
+    return {g.get("value") for g in (groups if isinstance(groups, list) else []) if isinstance(g, dict)}
+
+
+@pytest.mark.check(
+    "properties.membership",
+    severity="okta",
+    requirement="CONTRACT §2 (group membership), §4 (Group members): after any membership request "
+    "GET /Groups/{id} lists exactly the intended members; okta-requests.md §8 (MUST)",
+    operation="Push group memberships",
+)
+@given(data=st.data())
+def test_membership_follows_okta(
+    probe: Probe, scim_run: str, okta_profile: Profile, data: st.DataObject
+) -> None:
+    """Any sequence of Okta's membership pushes leaves exactly the members the oracle expects.
+
+    Two to five users and a group pushed with some of them; then up to eight
+    drawn pushes (aiw: PUT with the full list; oin: PATCH removes by filter,
+    adds, or a full replace, ``[]`` included), each with Okta's group name
+    update, which renames the group or repeats its name. After each push ``members`` must be
+    :func:`~scim_conformance.strategies.apply_membership_change`'s set (okta);
+    at the end each user's ``groups`` must agree (rfc, check
+    ``properties.membership.user-groups``).
+    """
+    probe.begin_example()
+    marker = _marker(scim_run, "mb")
+    names = data.draw(
+        st.lists(user_names(marker=marker), min_size=2, max_size=5, unique_by=collision_key),
+        label="member userNames",
+    )
+    users = {probe.create("/Users", _okta_user(scim_run, name))["id"]: name for name in names}
+    initial = data.draw(member_sets(list(users)), label="members pushed with the group")
+    group = data.draw(okta_groups(marker=marker), label="POST /Groups body")
+    group["members"] = [{"value": uid, "display": users[uid]} for uid in users if uid in initial]
+    path = f"/Groups/{probe.create('/Groups', group)['id']}"
+    name = group["displayName"]
+    changes = data.draw(
+        membership_changes(okta_profile, users, initial=initial, max_size=_PUSHES), label="membership pushes"
+    )
+    expected = initial
+    _expect_members(probe, path, users, expected, "after the group was pushed")
+    for step, change in enumerate(changes, 1):
+        renamed = data.draw(st.none() | group_names(marker=f"{marker}.r{step}"), label=f"name at push {step}")
+        name = renamed or name
+        _send_membership(probe, path, okta_profile, change, name, step)
+        expected = apply_membership_change(expected, change)
+        _expect_members(
+            probe, path, users, expected, f"after push {step}" + (" (renamed)" if renamed else "")
+        )
+    _expect_user_groups(probe, path.rsplit("/", 1)[1], users, expected)
+
+
+def _expect_members(
+    probe: Probe, path: str, users: dict[str, str], expected: frozenset[str], when: str
+) -> None:
+    __tracebackhide__ = True
+    listed = _member_ids(_fetch(probe, path))
+    if sorted(map(str, listed)) != sorted(expected):
+        probe.fail(
+            f"GET /Groups/{{id}} {when}: the members differ from what Okta pushed",
+            expected=f"members {_names(sorted(expected), users)}",
+            got=f"members {_names(listed, users)}",
+        )
+
+
+def _expect_user_groups(probe: Probe, gid: str, users: dict[str, str], expected: frozenset[str]) -> None:
+    """Each user's read-only ``groups`` agrees with the group's final members (rfc, once per test)."""
+    __tracebackhide__ = True
+    for uid in users:
+        groups = _group_ids(_fetch(probe, f"/Users/{uid}"))
+        member = uid in expected
+        _kept_once(
+            probe,
+            (gid in groups) == member,
+            "GET /Users/{id} after the pushes: the user's groups disagree with the group's members",
+            check="properties.membership.user-groups",
+            expected=f"groups {'listing' if member else 'without'} group {gid}",
+            got=f"groups {sorted(map(str, groups))}",
+            requirement=_USER_GROUPS,
+        )
+
+
+def _names(ids: Iterable[Any], users: dict[str, str]) -> str:
+    shown = [f"{i} ({_show(users[i])})" if i in users else repr(i) for i in ids]
+    return "[" + ", ".join(shown) + "]"

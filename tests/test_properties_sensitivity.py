@@ -1,0 +1,96 @@
+"""The property suite's sensitivity: each property catches its planted fault under the ci profile.
+
+The faults (``scim_conformance.mutants``, check ids ``properties.*``) show only
+for some of the values Okta can send: a prefix match only next to a login that
+extends another, Unicode folding only on accented or compatibility text, a
+filter-blind PATCH remove only when another member stays. The ci profile is
+derandomized, so each run draws the same 25 examples: a fault caught here is
+caught in every CI run, and the reference server passes the same examples.
+
+``tests/test_mutants.py`` proves the other mutants against the fixed-example
+suites; these run the property suite instead, one property at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+from suite_runs import SUITES, found_checks, mutant_args, read_summary, run_suites
+
+from scim_conformance.mutants import MUTANTS
+
+PROPERTIES = (str(SUITES / "test_properties.py"),)
+CI = ("--hypothesis-profile", "ci")
+
+# Each property fault: the tests run against it, and those that must fail (the others
+# must pass: a lookup of a lone user, say, cannot see a prefix match).
+CASES: dict[str, tuple[tuple[str, ...], set[str]]] = {
+    "lookup_prefix": (
+        ("test_lookup_is_exact", "test_lookup_ignores_case", "test_deactivation_is_idempotent"),
+        {"test_lookup_is_exact"},
+    ),
+    "unicode_folded": (
+        ("test_created_user_round_trips", "test_profile_update_round_trips"),
+        {"test_created_user_round_trips", "test_profile_update_round_trips"},
+    ),
+    "rename_drops_members": (
+        ("test_membership_follows_okta",),
+        {"test_membership_follows_okta[aiw]", "test_membership_follows_okta[oin]"},
+    ),
+    # Only okta-oin apps remove members by PATCH; okta-aiw PUTs the member list.
+    "patch_remove_unfiltered": (("test_membership_follows_okta",), {"test_membership_follows_okta[oin]"}),
+    "paging_off_by_one": (("test_pages_tile_the_listing",), {"test_pages_tile_the_listing"}),
+}
+
+
+@pytest.fixture(autouse=True)
+def _keep_hypothesis_profile() -> Iterator[None]:
+    """The in-process run loads the ci profile process-wide: give the harness's own tests theirs back."""
+    saved = settings.default
+    yield
+    settings.register_profile("scim-conformance-restored", saved)
+    settings.load_profile("scim-conformance-restored")
+
+
+def test_every_property_fault_has_a_case() -> None:
+    faults = {name for name, m in MUTANTS.items() if any(c.startswith("properties.") for c in m.catches)}
+    assert faults == set(CASES)
+
+
+def test_reference_server_satisfies_every_property(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    summary_path = tmp_path / "summary.json"
+    result = run_suites(pytester, *CI, "--scim-strict", f"--scim-json={summary_path}", files=PROPERTIES)
+    assert result.ret == 0, result.stdout.str()
+    result.assert_outcomes(passed=9)
+    summary = read_summary(summary_path)
+    assert summary["findings"] == []
+    assert summary["cleanup"]["leftovers"] == []
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_property_catches_its_fault(pytester: pytest.Pytester, tmp_path: Path, name: str) -> None:
+    tests, failing = CASES[name]
+    mutant = MUTANTS[name]
+    summary_path = tmp_path / "summary.json"
+    result = run_suites(
+        pytester,
+        *CI,
+        *mutant_args(name),
+        "-k",
+        " or ".join(tests),
+        f"--scim-json={summary_path}",
+        files=PROPERTIES,
+    )
+    summary = read_summary(summary_path)
+    found = found_checks(summary)
+    # The probe's schema validation of every response (schema.*) may fire too, never instead.
+    assert {check for check in found if not check.startswith("schema.")} == set(mutant.catches), (
+        result.stdout.str()
+    )
+    assert {f["test"].rsplit("::", 1)[-1] for f in summary["findings"]} == failing
+    assert {found[check] for check in mutant.catches} == {"okta"}
+    assert result.ret == 1
+    assert summary["cleanup"]["leftovers"] == []
