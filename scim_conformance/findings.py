@@ -45,11 +45,19 @@ def _render_one(failure: ConformanceFailure) -> str:
         f"  Expected:       {_indent_rest(failure.expected)}",
         f"  Got:            {_indent_rest(failure.got)}",
     ]
+    # The exception's notes (hypothesis's falsifying example, a state machine's steps):
+    # this text replaces pytest's rendering, which would have shown them.
+    if notes := _notes(failure):
+        lines += ["", textwrap.indent("\n".join(notes), "  ")]
     if exchanges:
         lines += ["", f"  Exchanges so far ({len(exchanges)}):", ""]
         lines += [textwrap.indent(e.render(), "    ") + "\n" for e in exchanges]
         lines += ["  Reproduce with:", f"    {exchanges[-1].curl()}"]
     return "\n".join(lines)
+
+
+def _notes(failure: ConformanceFailure) -> list[str]:
+    return [str(note) for note in getattr(failure, "__notes__", ())]
 
 
 def _indent_rest(text: str) -> str:
@@ -72,4 +80,5 @@ def to_dict(failure: ConformanceFailure, nodeid: str) -> dict[str, Any]:
         "got": failure.got,
         "exchanges": [e.to_dict() for e in exchanges],
         "reproduce": exchanges[-1].curl() if exchanges else None,
+        "notes": _notes(failure),
     }

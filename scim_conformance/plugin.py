@@ -239,13 +239,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     excinfo = call.excinfo
     if report.when == "call" and excinfo is not None and isinstance(excinfo.value, ConformanceFailure):
         from . import findings
+        from .traffic import redact_text
 
         failure = excinfo.value
-        text = findings.render(failure)
+        # Exchanges were redacted when recorded; the rest of a finding (hypothesis's
+        # notes on the failing example, say) is scrubbed of the token here.
+        target = item.config.stash.get(_target_key, None)
+        secrets = [target.token] if target is not None and target.token else []
+        text = redact_text(findings.render(failure), secrets)
         report.longrepr = text
         found = [findings.to_dict(f, item.nodeid) for f in failure.all()]
         # A plain string attribute survives xdist's report serialisation.
-        report.scim_findings = json.dumps(found)  # type: ignore[attr-defined]
+        report.scim_findings = redact_text(json.dumps(found), secrets)  # type: ignore[attr-defined]
         properties = [
             ("check", failure.check),
             ("severity", failure.severity),
