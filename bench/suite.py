@@ -22,6 +22,16 @@ of the ratio within a round. Cleanup requests / resources created (summary.json)
 must stay at or under 1.0. One cold ``scim-conformance run`` subprocess, start-up
 included, is reported for context.
 
+A second, fairer floor is reported for context (no target): the same requests,
+replayed raw. The run's requests are captured as sent (method, URL, headers, body;
+unredacted, in the recording transport) and, after the round's second floor,
+replayed in order with one bare ``httpx.Client`` against a fresh server of the
+same kind (a fresh ``serve`` on loopback, a fresh app in-process), same realm and
+token; each id a 201 returns in the replay replaces, in later URLs and bodies, the
+id the run got for that request. Reported: the replay per request, run / replay
+("harness overhead"), and how many replayed requests got another status than in
+the run.
+
 Where the wall time goes is reported too: outside the test loop (start-up,
 preflight, collection, reports), inside the transport (the recorder's durations),
 in ``httpx.Client.send`` around it (client and recording), in
@@ -83,10 +93,40 @@ class Place:
     label: str
     runs: list[Run] = field(default_factory=list)
     floors: list[float] = field(default_factory=list)  # seconds per GET, one per round
+    replays: list[Replay] = field(default_factory=list)  # the run's requests replayed raw, one per round
     errors: list[str] = field(default_factory=list)
 
     def ratios(self) -> list[float]:
         return [run.per_request / floor for run, floor in zip(self.runs, self.floors, strict=True)]
+
+    def overheads(self) -> list[float]:
+        """Run / raw replay, per request, within each round."""
+        pairs = zip(self.runs, self.replays, strict=True)
+        return [run.per_request / raw.per_request for run, raw in pairs]
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """One request of the run as sent (unredacted), and what it got."""
+
+    method: str
+    url: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    status: int | None
+    response: Any  # the response's byte stream (re-iterable), read only for a 201's id
+
+
+@dataclass(frozen=True, slots=True)
+class Replay:
+    wall: float
+    requests: int
+    differ: int
+    """Replayed requests whose status differs from the run's."""
+
+    @property
+    def per_request(self) -> float:
+        return self.wall / max(self.requests, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +145,9 @@ class Run:
     cleanup_requests: int
     leftovers: int
     tests: str
+    base_url: str
+    token: str
+    sent: list[Sent] = field(repr=False, compare=False)
 
     @property
     def per_request(self) -> float:
@@ -120,12 +163,12 @@ class Run:
 
 
 @contextlib.contextmanager
-def reference_server(token: str) -> Iterator[str]:
+def reference_server(token: str, realm: str | None = None) -> Iterator[str]:
     """``python -m scim_conformance serve`` on 127.0.0.1, port 0; yields its SCIM base URL."""
     with tempfile.TemporaryFile("w+") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "scim_conformance", "serve", "--host", "127.0.0.1", "--port", "0",
-             "--token", token],
+             "--token", token, *(["--realm", realm] if realm else [])],
             stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, text=True,
         )  # fmt: skip
         try:
@@ -188,6 +231,8 @@ class _Meter:
         self.in_requests = 0.0  # seconds inside the transport: network and server
         self.loop = 0.0  # seconds in the test loop (every test, then the cleanup)
         self.spent = {"send": 0.0, "validate": 0.0}
+        self.sent: list[Sent] = []  # every request through a recording transport, as sent
+        self.base_url = self.token = ""
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtestloop(self, session: Any) -> Iterator[None]:
@@ -205,8 +250,32 @@ class _Meter:
         with (
             _timed(httpx.Client, "send", self.spent, "send"),
             _timed(schemas, "validate", self.spent, "validate"),
+            self.capturing(),
         ):
             yield
+
+    @contextlib.contextmanager
+    def capturing(self) -> Iterator[None]:
+        """Keep each request the recording transport forwards, as sent (before redaction)."""
+        from scim_conformance.transport import RecordingTransport
+
+        original, sent = RecordingTransport.handle_request, self.sent
+
+        def handle_request(transport: Any, request: httpx.Request) -> httpx.Response:
+            status, stream = None, None
+            try:
+                response = original(transport, request)
+                status, stream = response.status_code, response.stream
+                return response
+            finally:
+                headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw]
+                sent.append(Sent(request.method, str(request.url), headers, request.content, status, stream))
+
+        RecordingTransport.handle_request = handle_request  # type: ignore[method-assign]
+        try:
+            yield
+        finally:
+            RecordingTransport.handle_request = original  # type: ignore[method-assign]
 
     def pytest_sessionfinish(self, session: Any) -> None:
         from scim_conformance.plugin import _target_key  # the session's one Target
@@ -216,6 +285,7 @@ class _Meter:
             exchanges = target.recorder.exchanges
             self.count = len(exchanges)
             self.in_requests = sum(e.duration_ms for e in exchanges) / 1000
+            self.base_url, self.token = target.base_url, target.token or ""
 
 
 def run_suites(reports: Path, *options: str) -> Run:
@@ -255,7 +325,96 @@ def run_suites(reports: Path, *options: str) -> Run:
         cleanup["requests"],
         len(cleanup["leftovers"]),
         tests,
+        meter.base_url,
+        meter.token,
+        meter.sent,
     )
+
+
+# -- the raw replay ------------------------------------------------------------------------
+
+_SKIPPED_HEADERS = frozenset({"host", "content-length"})  # the replaying client sets its own
+
+
+def replay(client: httpx.Client, run: Run, base_url: str) -> Replay:
+    """The run's requests, in order, with one client; ids a 201 returns replace the run's.
+
+    Everything but the id substitution is prepared before the clock starts: each URL and
+    body is split at the run's ids (and its base URL) into a template.
+    """
+    run_ids: list[str | None] = []
+    for sent in run.sent:
+        created = None
+        if sent.status == 201 and sent.response is not None:
+            with contextlib.suppress(ValueError, TypeError):
+                created = json.loads(b"".join(sent.response)).get("id")
+        run_ids.append(created if isinstance(created, str) and created else None)
+    swap: dict[str, str] = {run.base_url: base_url} if run.base_url != base_url else {}
+    words = sorted({*swap, *(i for i in run_ids if i)}, key=len, reverse=True)
+    pattern = re.compile("(" + "|".join(map(re.escape, words)) + ")") if words else None
+
+    def template(text: str) -> list[str]:
+        return pattern.split(text) if pattern is not None else [text]
+
+    plan = []
+    for sent in run.sent:
+        body = sent.body.decode("utf-8", "surrogateescape")
+        headers = [(k, v) for k, v in sent.headers if k.lower() not in _SKIPPED_HEADERS]
+        plan.append((sent.method, template(sent.url), headers, template(body) if body else None, sent.status))
+
+    def fill(parts: list[str]) -> str:
+        return "".join(swap.get(p, p) if i % 2 else p for i, p in enumerate(parts))
+
+    differ = 0
+    started = time.perf_counter()
+    for (method, url, headers, body, status), run_id in zip(plan, run_ids, strict=True):
+        try:
+            response = client.request(
+                method, fill(url), headers=headers,
+                content=None if body is None else fill(body).encode("utf-8", "surrogateescape"),
+            )  # fmt: skip
+        except httpx.HTTPError:
+            differ += status is not None
+            continue
+        if response.status_code != status:
+            differ += 1
+        if run_id is not None and response.status_code == 201:
+            created = response.json().get("id")
+            if isinstance(created, str):
+                swap[run_id] = created
+    wall = time.perf_counter() - started
+    return Replay(wall, len(plan), differ)
+
+
+def _realm(base_url: str) -> str:
+    match = re.search(r"/realms/([^/]+)/", base_url)
+    if match is None:
+        raise RuntimeError(f"no realm in the run's base URL {base_url!r}")
+    return match[1]
+
+
+def replay_loopback(run: Run) -> Replay:
+    """The run's requests replayed raw against a fresh ``serve`` (same realm and token)."""
+    with reference_server(run.token, _realm(run.base_url)) as url:
+        with httpx.Client(timeout=30) as client:
+            warm = {**OKTA_HEADERS, "Authorization": f"Bearer {run.token}"}
+            for _ in range(20):  # the connection is open, the server warm, as for the run
+                client.get(url + FLOOR_PATH, headers=warm)
+            return replay(client, run, url)
+
+
+def replay_in_process(run: Run) -> Replay:
+    """The run's requests replayed raw against a fresh in-process app (same realm and token)."""
+    from scim_conformance.server.app import create_app
+    from scim_conformance.server.config import Realm, ServiceAccount
+    from scim_conformance.transport import in_process_client
+
+    app = create_app(realms=[Realm(_realm(run.base_url))], accounts=[ServiceAccount("okta", run.token)])
+    with in_process_client(app, timeout=30) as client:
+        warm = {**OKTA_HEADERS, "Authorization": f"Bearer {run.token}"}
+        for _ in range(20):
+            client.get(run.base_url + FLOOR_PATH, headers=warm)
+        return replay(client, run, run.base_url)
 
 
 def measure_loopback(place: Place, settings: Settings, reports: Path) -> None:
@@ -268,8 +427,10 @@ def measure_loopback(place: Place, settings: Settings, reports: Path) -> None:
             before = floor(client, settings.floor)
             run = run_suites(reports, "--scim-url", url)
             after = floor(client, settings.floor)
+    raw = replay_loopback(run)
     place.runs.append(run)
     place.floors.append((before + after) / 2)
+    place.replays.append(raw)
 
 
 def measure_in_process(place: Place, settings: Settings, reports: Path) -> None:
@@ -287,8 +448,10 @@ def measure_in_process(place: Place, settings: Settings, reports: Path) -> None:
         before = floor(client, settings.floor)
         run = run_suites(reports)
         after = floor(client, settings.floor)
+    raw = replay_in_process(run)
     place.runs.append(run)
     place.floors.append((before + after) / 2)
+    place.replays.append(raw)
 
 
 def cold_run(reports: Path) -> tuple[float, str]:
@@ -360,6 +523,20 @@ def render(places: list[Place], settings: Settings, cold: tuple[float, str], *, 
             f"{_ms(statistics.median(place.floors)):>11} {ratio:>6.2f}x  <= {TARGET_RATIO}x  "
             f"{'PASS' if passed else 'FAIL'}"
         )
+    out.append(
+        "context, no target: the run's own requests replayed raw (one bare httpx.Client, in order, ids "
+        "rewritten, fresh server of the same kind)"
+    )
+    for place in places:
+        if place.replays:
+            differ = statistics.median(r.differ for r in place.replays)
+            out.append(
+                f"  {place.label:<10} {statistics.median(r.requests for r in place.replays):>8.0f} "
+                f"{statistics.median(r.wall for r in place.replays):>9.3f}s "
+                f"{_ms(statistics.median(r.per_request for r in place.replays)):>12}   "
+                f"run / raw replay {statistics.median(place.overheads()):.2f}x (harness overhead); "
+                f"{differ:.0f} replayed statuses differ from the run"
+            )
     parts = {
         "outside the test loop": lambda r: r.outside_loop,
         "requests (transport)": lambda r: r.in_requests,
