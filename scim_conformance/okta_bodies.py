@@ -39,3 +39,31 @@ def group_body(run: str, label: str) -> Json:
         "displayName": f"{run} {label} {secrets.token_hex(3)}",
         "members": [],
     }
+
+
+# okta-requests.md §4 and §6, verbatim: the samples from Okta's documentation
+# (create, then the AIW profile-update PUT echoing the provider's GET response).
+SAMPLE_CREATE_USER: Json = {
+    "schemas": [USER_SCHEMA],
+    "userName": "test.user@okta.local",
+    "name": {"givenName": "Test", "familyName": "User"},
+    "emails": [{"primary": True, "value": "test.user@okta.local", "type": "work"}],
+    "displayName": "Test User",
+    "locale": "en-US",
+    "externalId": "00ujl29u0le5T6Aj10h7",
+    "groups": [],
+    "password": "1mz050nq",
+    "active": True,
+}
+SAMPLE_PUT_USER: Json = {
+    "schemas": [USER_SCHEMA],
+    "id": "23a35c27-23d3-4c03-b4c5-6443c09e7173",
+    "userName": "test.user@okta.local",
+    "name": {"givenName": "Another", "middleName": "Excited", "familyName": "User"},
+    "emails": [
+        {"primary": True, "value": "test.user@okta.local", "type": "work", "display": "test.user@okta.local"}
+    ],
+    "active": True,
+    "groups": [],
+    "meta": {"resourceType": "User"},
+}

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from scim_conformance import spec
+from scim_conformance.okta_bodies import SAMPLE_CREATE_USER, SAMPLE_PUT_USER
 from scim_conformance.schemas import (
     BASE_URI,
     KINDS,
@@ -44,31 +45,9 @@ GROUP_ID = "abf4dd94-a4c0-4f67-89c9-76b03340cb9b"
 # -- Okta's bodies, verbatim from okta-requests.md -----------------------------------------
 
 # §4: POST /Users.
-OKTA_CREATE_USER: Json = {
-    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
-    "userName": "test.user@okta.local",
-    "name": {"givenName": "Test", "familyName": "User"},
-    "emails": [{"primary": True, "value": "test.user@okta.local", "type": "work"}],
-    "displayName": "Test User",
-    "locale": "en-US",
-    "externalId": "00ujl29u0le5T6Aj10h7",
-    "groups": [],
-    "password": "1mz050nq",
-    "active": True,
-}
+OKTA_CREATE_USER: Json = copy.deepcopy(SAMPLE_CREATE_USER)
 # §6: the PUT body, which echoes the provider's GET response.
-OKTA_PUT_USER: Json = {
-    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
-    "id": USER_ID,
-    "userName": "test.user@okta.local",
-    "name": {"givenName": "Another", "middleName": "Excited", "familyName": "User"},
-    "emails": [
-        {"primary": True, "value": "test.user@okta.local", "type": "work", "display": "test.user@okta.local"}
-    ],
-    "active": True,
-    "groups": [],
-    "meta": {"resourceType": "User"},
-}
+OKTA_PUT_USER: Json = {**copy.deepcopy(SAMPLE_PUT_USER), "id": USER_ID}
 # §8: POST /Groups, and the AIW membership PUT.
 OKTA_CREATE_GROUP: Json = {
     "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],

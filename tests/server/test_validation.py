@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scim_conformance.okta_bodies import SAMPLE_CREATE_USER, SAMPLE_PUT_USER
 from scim_conformance.server.definitions import AttributeDef, ResourceTypeDef, SchemaDef, resource_types
 from scim_conformance.server.errors import ScimError
 from scim_conformance.server.validation import prepare, project
@@ -18,32 +19,10 @@ USER = resource_types()["User"]
 GROUP = resource_types()["Group"]
 
 # okta-requests.md §4, verbatim (the Okta create body, S1/S7).
-OKTA_CREATE: Json = {
-    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
-    "userName": "test.user@okta.local",
-    "name": {"givenName": "Test", "familyName": "User"},
-    "emails": [{"primary": True, "value": "test.user@okta.local", "type": "work"}],
-    "displayName": "Test User",
-    "locale": "en-US",
-    "externalId": "00ujl29u0le5T6Aj10h7",
-    "groups": [],
-    "password": "1mz050nq",
-    "active": True,
-}
+OKTA_CREATE: Json = copy.deepcopy(SAMPLE_CREATE_USER)
 
 # okta-requests.md §6, verbatim (the AIW profile-update PUT, echoing id and meta).
-OKTA_PUT: Json = {
-    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
-    "id": "23a35c27-23d3-4c03-b4c5-6443c09e7173",
-    "userName": "test.user@okta.local",
-    "name": {"givenName": "Another", "middleName": "Excited", "familyName": "User"},
-    "emails": [
-        {"primary": True, "value": "test.user@okta.local", "type": "work", "display": "test.user@okta.local"}
-    ],
-    "active": True,
-    "groups": [],
-    "meta": {"resourceType": "User"},
-}
+OKTA_PUT: Json = copy.deepcopy(SAMPLE_PUT_USER)
 
 # okta-requests.md §8: group push with members.
 OKTA_GROUP: Json = {
