@@ -6,6 +6,10 @@ Choose one with hypothesis's own ``--hypothesis-profile NAME`` (default ``dev``)
 Deadlines are off in every profile: a remote target's latency (up to Okta's
 60 s) says nothing about the property under test, and a noisy CI machine must
 not turn a slow example into a failure.
+
+Every profile spells out ``derandomize``: on a CI machine (``CI`` set, and the
+like) hypothesis's own defaults derandomize, which would silently turn ``dev``
+and ``thorough`` into fixed-seed runs there and explore nothing new.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ _COMMON = {
 
 PROFILES = {
     # Quick local feedback.
-    "dev": settings(max_examples=15, stateful_step_count=10, **_COMMON),  # type: ignore[arg-type]
+    "dev": settings(max_examples=15, stateful_step_count=10, derandomize=False, **_COMMON),  # type: ignore[arg-type]
     # Reproducible and bounded: the same examples every run, no example database,
     # a failure printed with the blob that replays it.
     "ci": settings(
@@ -42,6 +46,7 @@ PROFILES = {
     "thorough": settings(
         max_examples=400,
         stateful_step_count=40,
+        derandomize=False,
         **_COMMON,  # type: ignore[arg-type]
     ),
 }

@@ -26,7 +26,18 @@ def test_settings():
         ),
     ],
 )
-def test_profiles(pytester: pytest.Pytester, args: tuple[str, ...], expected: str) -> None:
+@pytest.mark.parametrize("ci_env", [False, True], ids=["env-as-is", "env-CI"])
+def test_profiles(
+    pytester: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
+    args: tuple[str, ...],
+    expected: str,
+    ci_env: bool,
+) -> None:
+    # On a CI machine hypothesis's own defaults differ (derandomize=True): a profile
+    # must mean the same thing on a laptop and in a CI job.
+    if ci_env:
+        monkeypatch.setenv("CI", "true")
     pytester.makepyfile(PROBE)
     result = pytester.runpytest_subprocess("-s", "-p", "no:cacheprovider", *args)
     result.assert_outcomes(passed=1)
