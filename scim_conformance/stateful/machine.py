@@ -1,0 +1,405 @@
+"""Okta's operations under one profile, as the rules of a state machine, and the invariants after them.
+
+Each rule sends what Okta sends for one operation (okta-requests.md), moves
+the model as Okta intends, and skips (sending nothing) when there is nothing
+to act on. The invariants GET every resource of the run and compare it with
+the model.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import json
+import math
+from collections.abc import Mapping
+
+import httpx
+from hypothesis import strategies as st
+from hypothesis.stateful import Bundle, MultipleResults, initialize, invariant, multiple, precondition, rule
+
+from ..spec import GROUP_SCHEMA, PATCH_OP, Json
+from ..strategies import (
+    apply_membership_change,
+    apply_profile_update,
+    collision_key,
+    group_names,
+    okta_user_id_for,
+    okta_users,
+    profile_updates,
+)
+from ..target import OKTA_CONTENT_TYPE
+from .compare import MISSING, differences, same, show, similar_login, values_of
+from .model import USER_KEYS, ModelGroup, ModelUser
+from .operations import OKTA_PAGE
+from .steps import Session, StepMachine
+
+
+class ProvisioningMachine(StepMachine):
+    """Okta's operations under one profile against the target, checked against the model.
+
+    Build instances with :func:`~scim_conformance.stateful.machine_for`: an
+    instance is one hypothesis example, with its own marker and model.
+    """
+
+    users: Bundle[str] = Bundle("users")
+    """Ids of every user this run created, active or not."""
+    groups: Bundle[str] = Bundle("groups")
+    """Ids of every group this run created, deleted or not."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self._imported = False
+        self._ever = {"deactivated": False, "member": False}
+
+    # -- Okta's request shapes shared by rules ---------------------------------------
+
+    def _post_user(self, rule_name: str, body: Json, description: str) -> str:
+        label = f"user{len(self.model.users)}"
+        with self._step(rule_name, f"{description} → {label}"):
+            # CONTRACT §3: Okta looks the login up first, and creates the user on a miss.
+            self._expect_found("Users", "userName", body["userName"], [])
+            uid = self._create("Users", body)
+            self.model.users[uid] = ModelUser(label, {k: copy.deepcopy(body[k]) for k in USER_KEYS})
+            return uid
+
+    def _set_active(self, uid: str, active: bool) -> None:
+        if self.profile == "aiw":
+            # AIW: every change to a user is a PUT of the full resource (okta-requests.md §7).
+            body = self._get("Users", uid)
+            body["active"] = active
+            self._expect_status(self._send("PUT", f"/Users/{uid}", body=body), 200)
+        else:
+            patch = {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "value": {"active": active}}]}
+            self._expect_status(self._send("PATCH", f"/Users/{uid}", body=patch), 200, 204)
+        self.model.users[uid].active = active
+
+    def _put_group(self, gid: str, *, members: frozenset[str] | None = None, name: str | None = None) -> Json:
+        """AIW: GET the group, then PUT it back with Okta's displayName and full member list."""
+        group = self.model.groups[gid]
+        body = self._get("Groups", gid)
+        body["displayName"] = group.display_name if name is None else name
+        body["members"] = self.model.member_list(group.members if members is None else members)
+        self._expect_status(self._send("PUT", f"/Groups/{gid}", body=body), 200)
+        return body
+
+    def _change_members(self, gid: str, target: frozenset[str], operations: list[Json]) -> None:
+        """Okta's membership request for ``gid`` (PUT or PATCH); the oracle moves the model."""
+        if self.profile == "aiw":
+            change = self._put_group(gid, members=target)
+        else:
+            change = {"schemas": [PATCH_OP], "Operations": operations}
+            self._expect_status(self._send("PATCH", f"/Groups/{gid}", body=change), 200, 204)
+        group = self.model.groups[gid]
+        group.members = apply_membership_change(group.members, change)
+        self._ever["member"] |= bool(group.members)
+
+    def _group_name(self, data: st.DataObject) -> str:
+        taken = self.model.group_keys()
+        names = group_names(marker=self.marker).filter(lambda n: collision_key(n) not in taken)
+        return data.draw(names, label="displayName")
+
+    # -- rules: users ----------------------------------------------------------------
+
+    # Every run starts with a user assigned and a group pushed, as provisioning does, so
+    # that every rule can run from the first step.
+    @initialize(target=users, data=st.data())
+    def create_first_user(self, data: st.DataObject) -> str:
+        return self._create_user(data)
+
+    @rule(target=users, data=st.data())
+    def create_user(self, data: st.DataObject) -> str:
+        return self._create_user(data)
+
+    def _create_user(self, data: st.DataObject) -> str:
+        taken = self.model.user_keys()
+        users = okta_users(marker=self.marker).filter(lambda b: collision_key(b["userName"]) not in taken)
+        body = data.draw(users, label="user")
+        return self._post_user("create_user", body, body["userName"])
+
+    @rule(target=users, like=users, longer=st.booleans(), data=st.data())
+    def create_similar_user(self, like: str, longer: bool, data: st.DataObject) -> str | MultipleResults[str]:
+        original = self.model.users[like].attributes["userName"]
+        name = similar_login(original, longer=longer, taken=self.model.user_keys())
+        body = data.draw(okta_users(marker=self.marker), label="user")
+        if name is None:
+            self._skip("create_similar_user", f"no free login next to {self._name(like)}")
+            return multiple()
+        body.update(userName=name, externalId=okta_user_id_for(name))
+        body["emails"][0]["value"] = name
+        return self._post_user("create_similar_user", body, f"{name} (next to {self._name(like)})")
+
+    @rule(user=users, data=st.data())
+    def update_profile(self, user: str, data: st.DataObject) -> None:
+        update = data.draw(profile_updates(), label="update")
+        model = self.model.users[user]
+        if not model.active:
+            return self._skip(
+                "update_profile", f"{model.label} is deactivated: Okta pushes to assigned users"
+            )
+        with self._step("update_profile", f"{self._name(user)} {show(update, 120)}"):
+            body = apply_profile_update(self._get("Users", user), update)
+            self._expect_status(self._send("PUT", f"/Users/{user}", body=body), 200)
+            model.attributes = apply_profile_update(model.attributes, update)
+        return None
+
+    @rule(user=users)
+    def deactivate_user(self, user: str) -> None:
+        if not self.model.users[user].active:
+            return self._skip("deactivate_user", f"{self.model.users[user].label} is deactivated already")
+        with self._step("deactivate_user", self._name(user)):
+            self._set_active(user, False)
+            self._ever["deactivated"] = True
+        return None
+
+    @precondition(lambda self: self._ever["deactivated"])
+    @rule(user=users)
+    def reactivate_user(self, user: str) -> None:
+        if self.model.users[user].active:
+            return self._skip("reactivate_user", f"{self.model.users[user].label} is active")
+        with self._step("reactivate_user", self._name(user)):
+            # Re-assignment: Okta looks the login up, links the deactivated user it finds
+            # (CONTRACT §4: else it re-creates it and hits 409), then reactivates it.
+            self._expect_found("Users", "userName", self.model.users[user].attributes["userName"], [user])
+            self._set_active(user, True)
+        return None
+
+    @rule(user=users)
+    def lookup_user(self, user: str) -> None:
+        with self._step("lookup_user", self._name(user)):
+            self._expect_found("Users", "userName", self.model.users[user].attributes["userName"], [user])
+
+    @rule()
+    def import_resources(self) -> None:
+        # Okta imports on a schedule, and each import pages through the whole target (other
+        # runs' users included, and those only grow): once per run is enough to compare.
+        if self._imported:
+            return self._skip("import_resources", "imported already in this run")
+        self._imported = True
+        with self._step("import_resources", "(users, then groups)"):
+            users = {uid: u.attributes["userName"] for uid, u in self.model.users.items()}
+            self._import("Users", users, "userName")
+            self._import(
+                "Groups", {gid: g.display_name for gid, g in self.model.groups.items()}, "displayName"
+            )
+        return None
+
+    def _import(self, kind: str, ours: Mapping[str, str], key: str) -> None:
+        """Page as an Okta import: each of this run's resources listed once, whatever else is there."""
+        seen = dict.fromkeys(ours, 0)
+        clashes: list[str] = []
+        keys = {collision_key(name): rid for rid, name in ours.items()}
+        start, pages, limit = 1, 0, 10
+        while True:
+            pages += 1
+            self._expect(
+                pages <= limit,
+                f"the import of /{kind} did not end after {limit} pages",
+                kind="import",
+                expected="startIndex to pass totalResults",
+                got=f"still paging at startIndex={start}: the import loops or totalResults grows",
+            )
+            query = f"startIndex={start}&count={OKTA_PAGE}"
+            response = self._send("GET", f"/{kind}", query=query, validate=False)
+            self._expect_status(response, 200)
+            body = self._resource(response, f"GET /{kind}?{query}")
+            page, total = body.get("Resources"), body.get("totalResults")
+            resources = [r for r in page if isinstance(r, dict)] if isinstance(page, list) else []
+            for resource in resources:
+                rid, value = resource.get("id"), resource.get(key)
+                if isinstance(rid, str) and rid in seen:
+                    seen[rid] += 1
+                elif isinstance(value, str) and (owner := keys.get(collision_key(value))) is not None:
+                    clashes.append(f"{rid} has the {key} of {self._name(owner)}")
+            if pages == 1 or any(str(r.get("id")) in seen for r in resources):
+                # Other clients' resources are not this run's findings: the first page (the
+                # list itself) and the pages listing ours are checked against the schemas.
+                self.probe.validate(response, operation=self._operation())
+            if not (isinstance(total, int) and resources) or start + OKTA_PAGE > total:
+                break
+            start += OKTA_PAGE
+            if pages == 1:
+                limit = math.ceil(total / OKTA_PAGE) + 10  # room for other clients' creations
+        wrong = [f"{self._name(rid)} listed {n} times" for rid, n in seen.items() if n != 1]
+        self._expect(
+            not wrong and not clashes,
+            f"the import of /{kind} does not list each of this run's resources once",
+            kind="import",
+            expected=f"each of {self._names(set(ours))} exactly once",
+            got="; ".join(wrong + clashes),
+        )
+
+    # -- rules: groups -------------------------------------------------------------
+
+    @initialize(target=groups, data=st.data())
+    def create_first_group(self, data: st.DataObject) -> str:
+        return self._create_group(data)
+
+    @rule(target=groups, data=st.data())
+    def create_group(self, data: st.DataObject) -> str:
+        return self._create_group(data)
+
+    def _create_group(self, data: st.DataObject) -> str:
+        name = self._group_name(data)
+        label = f"group{len(self.model.groups) + len(self.model.deleted_groups)}"
+        with self._step("create_group", f"{name} → {label}"):
+            gid = self._create("Groups", {"schemas": [GROUP_SCHEMA], "displayName": name, "members": []})
+            self.model.groups[gid] = ModelGroup(label, name)
+            return gid
+
+    def _live(self, rule_name: str, gid: str) -> bool:
+        if gid in self.model.groups:
+            return True
+        self._skip(rule_name, f"{self._name(gid)} is deleted")
+        return False
+
+    @rule(group=groups, users=st.lists(users, min_size=1, max_size=3, unique=True))
+    def add_members(self, group: str, users: list[str]) -> None:
+        if not self._live("add_members", group):
+            return
+        current = self.model.groups[group].members
+        # Okta pushes assigned (active) users, and sends nothing for those pushed already.
+        added = frozenset(u for u in users if self.model.users[u].active) - current
+        if not added:
+            return self._skip("add_members", f"no active non-member among {self._names(set(users))}")
+        with self._step("add_members", f"{self._name(group)} + {self._names(added)}"):
+            operation = {"op": "add", "path": "members", "value": self.model.member_list(added)}
+            self._change_members(group, current | added, [operation])
+        return None
+
+    @precondition(lambda self: self._ever["member"])
+    @rule(group=groups, picks=st.lists(st.integers(min_value=0, max_value=63), min_size=1, max_size=3))
+    def remove_members(self, group: str, picks: list[int]) -> None:
+        if not self._live("remove_members", group):
+            return
+        current = [uid for uid in self.model.users if uid in self.model.groups[group].members]
+        if not current:
+            return self._skip("remove_members", f"{self._name(group)} has no member")
+        removed = frozenset(current[p % len(current)] for p in picks)
+        with self._step("remove_members", f"{self._name(group)} - {self._names(removed)}"):
+            ops = [{"op": "remove", "path": f"members[value eq {json.dumps(u)}]"} for u in sorted(removed)]
+            self._change_members(group, frozenset(current) - removed, ops)
+        return None
+
+    @rule(group=groups, users=st.lists(users, max_size=3, unique=True))
+    def push_members(self, group: str, users: list[str]) -> None:
+        if not self._live("push_members", group):
+            return
+        members = frozenset(u for u in users if self.model.users[u].active)
+        with self._step("push_members", f"{self._name(group)} = {self._names(members)}"):
+            operation = {"op": "replace", "path": "members", "value": self.model.member_list(members)}
+            self._change_members(group, members, [operation])
+
+    @rule(group=groups, data=st.data())
+    def rename_group(self, group: str, data: st.DataObject) -> None:
+        name = self._group_name(data)
+        if not self._live("rename_group", group):
+            return
+        with self._step("rename_group", f"{self._name(group)} to {name}"):
+            if self.profile == "aiw":
+                self._put_group(group, name=name)
+            else:
+                value = {"id": group, "displayName": name}  # the id inside value: okta-requests.md §8
+                patch = {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "value": value}]}
+                self._expect_status(self._send("PATCH", f"/Groups/{group}", body=patch), 200, 204)
+            self.model.groups[group].display_name = name
+
+    @rule(group=groups)
+    def lookup_group(self, group: str) -> None:
+        live = self.model.groups.get(group)
+        name = (live or self.model.deleted_groups[group]).display_name
+        with self._step("lookup_group", self._name(group) + ("" if live else ", deleted")):
+            self._expect_found("Groups", "displayName", name, [group] if live else [])
+
+    @rule(group=groups)
+    def delete_group(self, group: str) -> None:
+        if not self._live("delete_group", group):
+            return
+        with self._step("delete_group", self._name(group)):
+            self._expect_status(self._send("DELETE", f"/Groups/{group}"), 204, 200)
+            self.model.deleted_groups[group] = self.model.groups.pop(group)
+
+    def teardown(self) -> None:
+        """Delete this run's groups, so that later runs' imports do not page through them.
+
+        Not one of Okta's steps, and not judged (the run is over; a failure has
+        been raised already): a group the target keeps is left to the session's
+        cleanup. Users stay, as Okta never deletes them: the cleanup deactivates them.
+        """
+        for gid in self.model.groups:
+            with contextlib.suppress(httpx.HTTPError):
+                response = self.probe.target.client.delete(
+                    f"/Groups/{gid}", headers={"Content-Type": OKTA_CONTENT_TYPE}
+                )
+                if response.status_code in (200, 204):
+                    self.probe.tracker.gone(gid)
+
+    # -- invariants ----------------------------------------------------------------
+
+    @invariant()
+    def users_match_model(self) -> None:
+        """Each user's attributes and active flag are what Okta sent; its groups (rfc) what lists it."""
+        with self._reporting():
+            for uid, user in self.model.users.items():
+                resource = self._get("Users", uid)
+                wrong = differences(user.attributes, resource)
+                self._expect(
+                    not wrong,
+                    f"GET /Users/{{id}} of {user.label} differs from what Okta sent",
+                    kind="user",
+                    expected=json.dumps(user.attributes, ensure_ascii=False),
+                    got="\n".join(wrong),
+                )
+                active = resource.get("active", MISSING)
+                self._expect(
+                    active is user.active,
+                    f"{user.label} is active={show(active)}, not {json.dumps(user.active)}",
+                    kind="user",
+                    expected=f'"active": {json.dumps(user.active)}',
+                    got=f'"active": {show(active)}',
+                )
+                listed, wanted = values_of(resource.get("groups")), self.model.groups_of(uid)
+                self._expect(
+                    listed == wanted,
+                    f"the groups attribute of {user.label} does not match the groups listing it",
+                    kind="user-groups",
+                    expected=f"groups values {self._names(wanted)}",
+                    got=f"groups values {self._names(listed)}",
+                )
+
+    @invariant()
+    def groups_match_model(self) -> None:
+        """Each group's displayName and members are what Okta pushed."""
+        with self._reporting():
+            for gid, group in self.model.groups.items():
+                resource = self._get("Groups", gid)
+                members = values_of(resource.get("members", []))
+                self._expect(
+                    members == group.members,
+                    f"{group.label} lists members {self._names(members)}",
+                    kind="group",
+                    expected=f"members {self._names(group.members)}",
+                    got=f"members {self._names(members)}",
+                )
+                name = resource.get("displayName", MISSING)
+                self._expect(
+                    same(name, group.display_name),
+                    f"{group.label} is named {show(name)}",
+                    kind="group",
+                    expected=f'"displayName": {show(group.display_name)}',
+                    got=f'"displayName": {show(name)}',
+                )
+
+    @invariant()
+    def deleted_groups_are_gone(self) -> None:
+        """A deleted group answers 404."""
+        with self._reporting():
+            for gid, group in self.model.deleted_groups.items():
+                response = self._send("GET", f"/Groups/{gid}")
+                self._expect(
+                    response.status_code == 404,
+                    f"GET /Groups/{{id}} of the deleted {group.label} answered {response.status_code}",
+                    kind="deleted",
+                    expected="404",
+                    got=f"{response.status_code} {response.text[:300]}".rstrip(),
+                )
