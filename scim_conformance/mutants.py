@@ -14,6 +14,7 @@ or built over a ``Store`` subclass. Register one with :func:`mutant`.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import unicodedata
@@ -29,7 +30,7 @@ from .server.app import create_app
 from .server.config import Realm, ServiceAccount
 from .server.errors import ScimError, not_found
 from .server.store import GROUP, USER, Store
-from .spec import Json
+from .spec import USER_SCHEMA, Json
 
 __all__ = ["MUTANTS", "Mutant", "mutant"]
 
@@ -479,6 +480,30 @@ def user_delete(realms: Sequence[Realm], accounts: Sequence[ServiceAccount]) -> 
         return error.status, [(b"content-type", b"application/scim+json")], json.dumps(error.body()).encode()
 
     return _on_response(app, edit)
+
+
+@mutant(catches=())
+def other_clients(realms: Sequence[Realm], accounts: Sequence[ServiceAccount]) -> ASGIApp:
+    """Not a fault: another client creates a user before every ``GET /Users``, as on a live target.
+
+    Must give no finding: on a production server Okta (or anyone) provisions while
+    the suites run, so ``totalResults`` grows between and within examples, and
+    imports meet users no run created. Proves the suites judge only their own
+    resources, and that no hypothesis draw depends on what the target holds
+    (a replayed example would draw differently: FlakyStrategyDefinition).
+    """
+    store = Store()
+    ids = {realm.id for realm in realms}
+    numbers = itertools.count()
+
+    def create_foreign_user(scope: Scope) -> Scope:
+        realm, _, rest = scope["path"].partition("/realms/")[2].partition("/scim/v2")
+        if scope["method"] == "GET" and rest.rstrip("/") == "/Users" and realm in ids:
+            login = f"other.client.{next(numbers)}@example.com"
+            store.create(realm, USER, {"schemas": [USER_SCHEMA], "userName": login, "active": True})
+        return scope
+
+    return _on_request(create_app(realms=realms, accounts=accounts, store=store), create_foreign_user)
 
 
 # -- property faults (suites/test_properties.py, proven under --hypothesis-profile ci) --

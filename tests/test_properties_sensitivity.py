@@ -23,6 +23,7 @@ from suite_runs import SUITES, found_checks, mutant_args, read_summary, run_suit
 from scim_conformance.mutants import MUTANTS
 
 PROPERTIES = (str(SUITES / "test_properties.py"),)
+STATEFUL = (str(SUITES / "test_stateful.py"),)
 CI = ("--hypothesis-profile", "ci")
 
 # Each property fault: the tests run against it, and those that must fail (the others
@@ -68,6 +69,29 @@ def test_reference_server_satisfies_every_property(pytester: pytest.Pytester, tm
     summary = read_summary(summary_path)
     assert summary["findings"] == []
     assert summary["cleanup"]["leftovers"] == []
+
+
+def test_a_target_others_provision_meanwhile_gives_no_finding(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    """Another client creates a user before every GET /Users: no finding, strict, and no flaky draw.
+
+    A hypothesis draw whose bounds come from the target (say startIndex up to
+    totalResults) changes between an example and its replay on a live target,
+    and hypothesis then fails the test itself (FlakyStrategyDefinition).
+    """
+    summary_path = tmp_path / "summary.json"
+    result = run_suites(
+        pytester,
+        *CI,
+        *mutant_args("other_clients"),
+        "--scim-strict",
+        f"--scim-json={summary_path}",
+        files=PROPERTIES + STATEFUL,
+    )
+    assert result.ret == 0, result.stdout.str()
+    result.assert_outcomes(passed=11)
+    assert read_summary(summary_path)["findings"] == []
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
