@@ -83,16 +83,40 @@ class ProvisioningMachine(StepMachine):
         self._expect_status(self._send("PUT", f"/Groups/{gid}", body=body), 200)
         return body
 
-    def _change_members(self, gid: str, target: frozenset[str], operations: list[Json]) -> None:
-        """Okta's membership request for ``gid`` (PUT or PATCH); the oracle moves the model."""
+    def _change_members(
+        self, gid: str, target: frozenset[str], operations: list[Json], *, name: str | None = None
+    ) -> None:
+        """Okta's membership request for ``gid`` (PUT or PATCH), with its group name update.
+
+        okta-requests.md §8: "the group name update operation is triggered each time
+        there's a group membership update operation". AIW sends the name in the PUT;
+        OIN sends its rename PATCH after the membership PATCH. ``name`` is the name the
+        group now has in Okta, when renamed there since the last push.
+        """
+        group = self.model.groups[gid]
         if self.profile == "aiw":
-            change = self._put_group(gid, members=target)
+            change = self._put_group(gid, members=target, name=name)
         else:
             change = {"schemas": [PATCH_OP], "Operations": operations}
             self._expect_status(self._send("PATCH", f"/Groups/{gid}", body=change), 200, 204)
-        group = self.model.groups[gid]
+            self._patch_name(gid, group.display_name if name is None else name)
         group.members = apply_membership_change(group.members, change)
+        group.display_name = group.display_name if name is None else name
         self._ever["member"] |= bool(group.members)
+
+    def _patch_name(self, gid: str, name: str) -> None:
+        """OIN's group name update: no path, the id inside value (okta-requests.md §8)."""
+        value = {"id": gid, "displayName": name}
+        patch = {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "value": value}]}
+        self._expect_status(self._send("PATCH", f"/Groups/{gid}", body=patch), 200, 204)
+
+    def _renamed(self, data: st.DataObject) -> str | None:
+        """The group's new name when Okta's admin renamed it since the last push, else None."""
+        return self._group_name(data) if data.draw(st.booleans(), label="renamed in Okta") else None
+
+    @staticmethod
+    def _as(name: str | None) -> str:
+        return "" if name is None else f", renamed to {name}"
 
     def _group_name(self, data: st.DataObject) -> str:
         taken = self.model.group_keys()
@@ -253,8 +277,8 @@ class ProvisioningMachine(StepMachine):
         self._skip(rule_name, f"{self._name(gid)} is deleted")
         return False
 
-    @rule(group=groups, users=st.lists(users, min_size=1, max_size=3, unique=True))
-    def add_members(self, group: str, users: list[str]) -> None:
+    @rule(group=groups, users=st.lists(users, min_size=1, max_size=3, unique=True), data=st.data())
+    def add_members(self, group: str, users: list[str], data: st.DataObject) -> None:
         if not self._live("add_members", group):
             return
         current = self.model.groups[group].members
@@ -262,33 +286,40 @@ class ProvisioningMachine(StepMachine):
         added = frozenset(u for u in users if self.model.users[u].active) - current
         if not added:
             return self._skip("add_members", f"no active non-member among {self._names(set(users))}")
-        with self._step("add_members", f"{self._name(group)} + {self._names(added)}"):
+        name = self._renamed(data)
+        with self._step("add_members", f"{self._name(group)} + {self._names(added)}{self._as(name)}"):
             operation = {"op": "add", "path": "members", "value": self.model.member_list(added)}
-            self._change_members(group, current | added, [operation])
+            self._change_members(group, current | added, [operation], name=name)
         return None
 
     @precondition(lambda self: self._ever["member"])
-    @rule(group=groups, picks=st.lists(st.integers(min_value=0, max_value=63), min_size=1, max_size=3))
-    def remove_members(self, group: str, picks: list[int]) -> None:
+    @rule(
+        group=groups,
+        picks=st.lists(st.integers(min_value=0, max_value=63), min_size=1, max_size=3),
+        data=st.data(),
+    )
+    def remove_members(self, group: str, picks: list[int], data: st.DataObject) -> None:
         if not self._live("remove_members", group):
             return
         current = [uid for uid in self.model.users if uid in self.model.groups[group].members]
         if not current:
             return self._skip("remove_members", f"{self._name(group)} has no member")
         removed = frozenset(current[p % len(current)] for p in picks)
-        with self._step("remove_members", f"{self._name(group)} - {self._names(removed)}"):
+        name = self._renamed(data)
+        with self._step("remove_members", f"{self._name(group)} - {self._names(removed)}{self._as(name)}"):
             ops = [{"op": "remove", "path": f"members[value eq {json.dumps(u)}]"} for u in sorted(removed)]
-            self._change_members(group, frozenset(current) - removed, ops)
+            self._change_members(group, frozenset(current) - removed, ops, name=name)
         return None
 
-    @rule(group=groups, users=st.lists(users, max_size=3, unique=True))
-    def push_members(self, group: str, users: list[str]) -> None:
+    @rule(group=groups, users=st.lists(users, max_size=3, unique=True), data=st.data())
+    def push_members(self, group: str, users: list[str], data: st.DataObject) -> None:
         if not self._live("push_members", group):
             return
         members = frozenset(u for u in users if self.model.users[u].active)
-        with self._step("push_members", f"{self._name(group)} = {self._names(members)}"):
+        name = self._renamed(data)
+        with self._step("push_members", f"{self._name(group)} = {self._names(members)}{self._as(name)}"):
             operation = {"op": "replace", "path": "members", "value": self.model.member_list(members)}
-            self._change_members(group, members, [operation])
+            self._change_members(group, members, [operation], name=name)
 
     @rule(group=groups, data=st.data())
     def rename_group(self, group: str, data: st.DataObject) -> None:
@@ -299,9 +330,7 @@ class ProvisioningMachine(StepMachine):
             if self.profile == "aiw":
                 self._put_group(group, name=name)
             else:
-                value = {"id": group, "displayName": name}  # the id inside value: okta-requests.md §8
-                patch = {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "value": value}]}
-                self._expect_status(self._send("PATCH", f"/Groups/{group}", body=patch), 200, 204)
+                self._patch_name(group, name)
             self.model.groups[group].display_name = name
 
     @rule(group=groups)

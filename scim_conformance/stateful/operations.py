@@ -48,6 +48,9 @@ KINDS: Final[dict[str, tuple[str, str]]] = {
 
 _USER_PUT = "GET /Users/{id}, then PUT /Users/{id} with the full resource"
 _GROUP_PUT = "GET /Groups/{id}, then PUT /Groups/{id} with the displayName and full member list"
+# okta-requests.md §8: "the group name update operation is triggered each time there's a group
+# membership update operation".
+_NAME_UPDATE = ', then the name update PATCH {"op":"replace","value":{"id","displayName"}}'
 OPERATIONS: Final[dict[str, str]] = {
     "create_user": "Create user: GET /Users?filter=userName eq … (a miss), then POST /Users",
     "create_similar_user": "Create user (login a prefix or an extension of another's): lookup, then POST",
@@ -62,11 +65,14 @@ OPERATIONS: Final[dict[str, str]] = {
     "create_group": "Push group: POST /Groups",
     "lookup_group": "Group lookup: GET /Groups?filter=displayName eq …&startIndex=1&count=100",
     "add_members:aiw": f"Push membership: {_GROUP_PUT}",
-    "add_members:oin": 'Push membership: PATCH /Groups/{id} {"op":"add","path":"members","value":[…]}',
+    "add_members:oin": 'Push membership: PATCH /Groups/{id} {"op":"add","path":"members","value":[…]}'
+    + _NAME_UPDATE,
     "remove_members:aiw": f"Push membership: {_GROUP_PUT}",
-    "remove_members:oin": 'Push membership: PATCH /Groups/{id} {"op":"remove","path":"members[value eq …]"}',
+    "remove_members:oin": 'Push membership: PATCH /Groups/{id} {"op":"remove","path":"members[value eq …]"}'
+    + _NAME_UPDATE,
     "push_members:aiw": f"Full group push: {_GROUP_PUT}",
-    "push_members:oin": 'Full group push: PATCH /Groups/{id} {"op":"replace","path":"members",…}',
+    "push_members:oin": 'Full group push: PATCH /Groups/{id} {"op":"replace","path":"members",…}'
+    + _NAME_UPDATE,
     "rename_group:aiw": f"Rename group: {_GROUP_PUT}",
     "rename_group:oin": 'Rename group: PATCH /Groups/{id} {"op":"replace","value":{"id","displayName"}}',
     "delete_group": "Delete group (unlink pushed group): DELETE /Groups/{id}",
