@@ -29,7 +29,10 @@ LOG_KEYS = {
     "status", "response_headers", "response_body", "duration_ms",
 }  # fmt: skip
 _TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
-NOT_RULES = {"users_match_model", "groups_match_model", "deleted_groups_are_gone", "teardown"}
+NOT_RULES = {
+    "users_match_model", "neighbours_are_told_apart", "groups_match_model", "deleted_groups_are_gone",
+    "teardown",
+}  # fmt: skip
 _SEQUENCE = re.compile(r"Failing sequence: (\d+) steps, (\d+) requests; saved for replay as (\S+)")
 
 # Each fault, and what the finding it gives is about (its requirement).

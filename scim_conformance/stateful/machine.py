@@ -397,6 +397,20 @@ class ProvisioningMachine(StepMachine):
                 )
 
     @invariant()
+    def neighbours_are_told_apart(self) -> None:
+        """A login that another of this run's logins extends is found alone by ``userName eq``.
+
+        Only those users are looked up: a prefix match (``LIKE 'v%'``) shows only for
+        them, and looking every user up after every step would double a run's requests.
+        """
+        with self._reporting():
+            keys = {uid: collision_key(u.attributes["userName"]) for uid, u in self.model.users.items()}
+            for uid, key in keys.items():
+                if any(other != uid and k.startswith(key) for other, k in keys.items()):
+                    login = self.model.users[uid].attributes["userName"]
+                    self._expect_found("Users", "userName", login, [uid])
+
+    @invariant()
     def groups_match_model(self) -> None:
         """Each group's displayName and members are what Okta pushed."""
         with self._reporting():
