@@ -4,8 +4,10 @@ The faults (``scim_conformance.mutants``, check ids ``properties.*``) show only
 for some of the values Okta can send: a prefix match only next to a login that
 extends another, Unicode folding only on accented or compatibility text, a
 filter-blind PATCH remove only when another member stays. The ci profile is
-derandomized, so each run draws the same 25 examples: a fault caught here is
-caught in every CI run, and the reference server passes the same examples.
+derandomized, so each run of the same code draws the same 25 examples, which
+the reference server passes. (Hypothesis also draws constants from the modules
+loaded, so other code draws other examples: ``bench/sensitivity.py`` measures
+each fault's detection rate over random seeds.)
 
 ``tests/test_mutants.py`` proves the other mutants against the fixed-example
 suites; these run the property suite instead, one property at a time.

@@ -3,8 +3,11 @@
 The faults are the mutants of ``scim_conformance.mutants`` that a fixed example
 misses: a ``userName eq`` lookup matching by prefix, a group emptied when it is
 renamed, Unicode folded on the way to storage. Under the ci profile
-(derandomized) the suite draws the same runs every time, so a fault found here
-is found in every CI run, and the reference server passes those same runs.
+(derandomized) the suite draws the same runs for the same code, and the
+reference server passes those same runs. The same code only: hypothesis also
+draws constants from the modules loaded (so an edit, or other tests imported in
+the same xdist worker, changes the runs), and a user's seed is any seed;
+``bench/sensitivity.py`` measures each fault's detection rate over random seeds.
 """
 
 from __future__ import annotations
