@@ -1,140 +1,33 @@
-"""Deliberately faulty SCIM servers: the reference server with one small fault each.
-
-A check that cannot fail proves nothing. Each mutant here breaks one requirement
-and names the check ids that must catch it (``catches``); ``tests/test_mutants.py``
-runs the suites against every mutant and asserts exactly those checks fail — the
-suites' sensitivity matrix (STYLE Lesson 14). Users can aim the suites at one too::
-
-    pytest suites --scim-app scim_conformance.mutants:no_auth
-
-A mutant is a factory with the signature of the reference server's ``create_app``
-(``realms=``, ``accounts=``) returning the app wrapped in a pure-ASGI middleware,
-or built over a ``Store`` subclass. Register one with :func:`mutant`.
-"""
+"""Faults the fixed-example suites catch (tests/test_mutants.py), and variants that must pass."""
 
 from __future__ import annotations
 
 import itertools
 import json
-import re
-import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .server import filtering
-from .server.app import create_app
-from .server.config import Realm, ServiceAccount
-from .server.errors import ScimError, not_found
-from .server.store import GROUP, USER, Store
-from .spec import USER_SCHEMA, Json
-
-__all__ = ["MUTANTS", "Mutant", "mutant"]
-
-Build = Callable[[Sequence[Realm], Sequence[ServiceAccount]], ASGIApp]
-Headers = list[tuple[bytes, bytes]]
-# (scope, status, headers, body) -> (status, headers, body)
-Edit = Callable[[Scope, int, Headers, bytes], tuple[int, Headers, bytes]]
-
-
-@dataclass(frozen=True, slots=True)
-class Mutant:
-    """A faulty server: call it like ``create_app`` (``realms=``, ``accounts=``) to build the app."""
-
-    name: str
-    build: Build
-    catches: tuple[str, ...]
-    """The check ids that must fail against this server (empty: a variant that must pass)."""
-    doc: str
-
-    def __call__(self, *, realms: Sequence[Realm], accounts: Sequence[ServiceAccount]) -> ASGIApp:
-        return self.build(realms, accounts)
-
-
-MUTANTS: dict[str, Mutant] = {}
-
-
-def mutant(*, catches: Sequence[str]) -> Callable[[Build], Mutant]:
-    """Register the decorated factory in :data:`MUTANTS` under its function name."""
-
-    def register(build: Build) -> Mutant:
-        made = Mutant(build.__name__, build, tuple(catches), (build.__doc__ or "").strip())
-        MUTANTS[made.name] = made
-        return made
-
-    return register
-
-
-# -- helpers -------------------------------------------------------------------
-
-
-def _scim_path(scope: Scope) -> str:
-    """The path below the SCIM root (``/Users/…``), or "" outside it."""
-    path: str = scope.get("path", "")
-    return path.split("/scim/v2", 1)[1] if "/scim/v2" in path else ""
-
-
-def _on_request(app: ASGIApp, change: Callable[[Scope], Scope]) -> ASGIApp:
-    """Middleware that rewrites each HTTP request's scope before the app sees it."""
-
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        await app(change(scope) if scope["type"] == "http" else scope, receive, send)
-
-    return middleware
-
-
-def _on_response(app: ASGIApp, edit: Edit) -> ASGIApp:
-    """Middleware that buffers each HTTP response and rewrites its status, headers and body."""
-
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await app(scope, receive, send)
-            return
-        start: Message = {}
-        chunks: list[bytes] = []
-
-        async def buffered(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                start.update(message)
-                return
-            chunks.append(message.get("body", b""))
-            if message.get("more_body"):
-                return
-            status, headers, body = edit(
-                scope, start["status"], list(start.get("headers", [])), b"".join(chunks)
-            )
-            headers = [(k, v) for k, v in headers if k.lower() != b"content-length"]
-            headers.append((b"content-length", str(len(body)).encode()))
-            await send({"type": "http.response.start", "status": status, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
-
-        await app(scope, receive, buffered)
-
-    return middleware
-
-
-def _header(headers: Headers, name: bytes) -> str:
-    return next((v.decode("latin-1") for k, v in headers if k.lower() == name), "")
-
-
-def _json_edit(change: Callable[[str, Any], Any]) -> Edit:
-    """An edit of JSON bodies: ``change(scim_path, parsed)`` returns the new document."""
-
-    def edit(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
-        if not body or "json" not in _header(headers, b"content-type"):
-            return status, headers, body
-        return status, headers, json.dumps(change(_scim_path(scope), json.loads(body))).encode()
-
-    return edit
-
-
-_TEXT_HTML: Headers = [(b"content-type", b"text/html; charset=utf-8")]
-_SCIM_JSON: Headers = [(b"content-type", b"application/scim+json")]
-_SERVER_ERROR = b"<h1>Server Error (500)</h1>"
-
+from ..server import filtering
+from ..server.app import create_app
+from ..server.config import Realm, ServiceAccount
+from ..server.errors import ScimError, not_found
+from ..server.store import USER, Store
+from ..spec import USER_SCHEMA
+from .middleware import (
+    SCIM_JSON,
+    SERVER_ERROR,
+    TEXT_HTML,
+    Headers,
+    header,
+    json_edit,
+    on_request,
+    on_response,
+    scim_path,
+)
+from .registry import mutant
 
 # -- authentication ------------------------------------------------------------
 
@@ -151,7 +44,7 @@ def no_auth(realms: Sequence[Realm], accounts: Sequence[ServiceAccount]) -> ASGI
         headers = [(k, v) for k, v in scope["headers"] if k != b"authorization"]
         return {**scope, "headers": [*headers, valid]}
 
-    return _on_request(create_app(realms=realms, accounts=accounts), authenticate)
+    return on_request(create_app(realms=realms, accounts=accounts), authenticate)
 
 
 @mutant(catches=("errors.auth.bad-token",))
@@ -169,7 +62,7 @@ def any_bearer_token(realms: Sequence[Realm], accounts: Sequence[ServiceAccount]
         ]
         return {**scope, "headers": headers}
 
-    return _on_request(create_app(realms=realms, accounts=accounts), authenticate)
+    return on_request(create_app(realms=realms, accounts=accounts), authenticate)
 
 
 @mutant(catches=("errors.auth.missing-token", "errors.auth.bad-token", "resources.content-type"))
@@ -185,7 +78,7 @@ def plain_text_401(realms: Sequence[Realm], accounts: Sequence[ServiceAccount]) 
             return status, headers, body
         return 401, [(b"content-type", b"text/plain")], b"Unauthorized"
 
-    return _on_response(create_app(realms=realms, accounts=accounts), edit)
+    return on_response(create_app(realms=realms, accounts=accounts), edit)
 
 
 @mutant(catches=("errors.token-not-echoed",))
@@ -196,7 +89,7 @@ def token_echo(realms: Sequence[Realm], accounts: Sequence[ServiceAccount]) -> A
     """
 
     def edit(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
-        sent = _header(scope["headers"], b"authorization")
+        sent = header(scope["headers"], b"authorization")
         headers = [*headers, (b"x-debug-authorization", sent.encode("latin-1"))]
         if status >= 400 and body:
             error = json.loads(body)
@@ -204,7 +97,7 @@ def token_echo(realms: Sequence[Realm], accounts: Sequence[ServiceAccount]) -> A
             body = json.dumps(error).encode()
         return status, headers, body
 
-    return _on_response(create_app(realms=realms, accounts=accounts), edit)
+    return on_response(create_app(realms=realms, accounts=accounts), edit)
 
 
 # -- errors --------------------------------------------------------------------
@@ -221,13 +114,13 @@ def uuid_ids_only(realms: Sequence[Realm], accounts: Sequence[ServiceAccount]) -
     app = create_app(realms=realms, accounts=accounts)
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        parts = _scim_path(scope).strip("/").split("/")
+        parts = scim_path(scope).strip("/").split("/")
         if scope["type"] == "http" and len(parts) == 2 and parts[0] in ("Users", "Groups"):
             try:
                 uuid.UUID(parts[1])
             except ValueError:
-                await send({"type": "http.response.start", "status": 500, "headers": _TEXT_HTML})
-                await send({"type": "http.response.body", "body": _SERVER_ERROR})
+                await send({"type": "http.response.start", "status": 500, "headers": TEXT_HTML})
+                await send({"type": "http.response.body", "body": SERVER_ERROR})
                 return
         await app(scope, receive, send)
 
@@ -243,10 +136,10 @@ def malformed_json_500(realms: Sequence[Realm], accounts: Sequence[ServiceAccoun
 
     def edit(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
         if status == 400 and b'"invalidSyntax"' in body:
-            return 500, _TEXT_HTML, _SERVER_ERROR
+            return 500, TEXT_HTML, SERVER_ERROR
         return status, headers, body
 
-    return _on_response(create_app(realms=realms, accounts=accounts), edit)
+    return on_response(create_app(realms=realms, accounts=accounts), edit)
 
 
 def _without_filter(scope: Scope, keep: Callable[[str], bool]) -> Scope:
@@ -269,7 +162,7 @@ def invalid_filter_ignored(realms: Sequence[Realm], accounts: Sequence[ServiceAc
 
     Breaks RFC 7644 §3.4.2.2 / §3.12 "an invalid filter → 400 invalidFilter" (rfc).
     """
-    return _on_request(
+    return on_request(
         create_app(realms=realms, accounts=accounts), lambda scope: _without_filter(scope, _parses)
     )
 
@@ -284,7 +177,7 @@ def filter_ignored(realms: Sequence[Realm], accounts: Sequence[ServiceAccount]) 
     Breaks RFC 7643 §5 "what is advertised works" and RFC 7644 §3.4.2.2 (rfc here;
     the Okta lookup suites rate the same fault okta).
     """
-    return _on_request(
+    return on_request(
         create_app(realms=realms, accounts=accounts), lambda scope: _without_filter(scope, lambda _: False)
     )
 
@@ -299,7 +192,7 @@ def patch_not_applied(realms: Sequence[Realm], accounts: Sequence[ServiceAccount
     def as_get(scope: Scope) -> Scope:
         return {**scope, "method": "GET"} if scope["method"] == "PATCH" else scope
 
-    return _on_request(create_app(realms=realms, accounts=accounts), as_get)
+    return on_request(create_app(realms=realms, accounts=accounts), as_get)
 
 
 @mutant(catches=("discovery.service-provider-config",))
@@ -315,7 +208,7 @@ def config_incomplete(realms: Sequence[Realm], accounts: Sequence[ServiceAccount
                 doc.pop(name, None)
         return doc
 
-    return _on_response(create_app(realms=realms, accounts=accounts), _json_edit(change))
+    return on_response(create_app(realms=realms, accounts=accounts), json_edit(change))
 
 
 @mutant(catches=("discovery.schemas", "discovery.resource-types"))
@@ -328,7 +221,7 @@ def discovery_bare_arrays(realms: Sequence[Realm], accounts: Sequence[ServiceAcc
     def change(path: str, doc: Any) -> Any:
         return doc["Resources"] if path in ("/Schemas", "/ResourceTypes") else doc
 
-    return _on_response(create_app(realms=realms, accounts=accounts), _json_edit(change))
+    return on_response(create_app(realms=realms, accounts=accounts), json_edit(change))
 
 
 @mutant(catches=("discovery.schemas",))
@@ -343,7 +236,7 @@ def schemas_without_attributes(realms: Sequence[Realm], accounts: Sequence[Servi
             doc["Resources"] = [{"id": s["id"], "name": s.get("name")} for s in doc["Resources"]]
         return doc
 
-    return _on_response(create_app(realms=realms, accounts=accounts), _json_edit(change))
+    return on_response(create_app(realms=realms, accounts=accounts), json_edit(change))
 
 
 # -- resources -----------------------------------------------------------------
@@ -360,7 +253,7 @@ def password_rejected(realms: Sequence[Realm], accounts: Sequence[ServiceAccount
     refusal = json.dumps(error.body()).encode()
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST" or _scim_path(scope) != "/Users":
+        if scope["type"] != "http" or scope["method"] != "POST" or scim_path(scope) != "/Users":
             return await app(scope, receive, send)
         chunks: list[bytes] = []
         message: Message = {"more_body": True}
@@ -369,7 +262,7 @@ def password_rejected(realms: Sequence[Realm], accounts: Sequence[ServiceAccount
             chunks.append(message.get("body", b""))
         body = b"".join(chunks)
         if b'"password"' in body:
-            await send({"type": "http.response.start", "status": 400, "headers": _SCIM_JSON})
+            await send({"type": "http.response.start", "status": 400, "headers": SCIM_JSON})
             return await send({"type": "http.response.body", "body": refusal})
 
         async def replay() -> Message:
@@ -397,7 +290,7 @@ def meta_snake_case(realms: Sequence[Realm], accounts: Sequence[ServiceAccount])
             node["meta"] = {names.get(k, k): v for k, v in node["meta"].items()}
         return {k: rename(v) for k, v in node.items()}
 
-    return _on_response(create_app(realms=realms, accounts=accounts), _json_edit(lambda _, doc: rename(doc)))
+    return on_response(create_app(realms=realms, accounts=accounts), json_edit(lambda _, doc: rename(doc)))
 
 
 @mutant(catches=("resources.location",))
@@ -410,7 +303,7 @@ def no_location(realms: Sequence[Realm], accounts: Sequence[ServiceAccount]) -> 
     def edit(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
         return status, [(k, v) for k, v in headers if k.lower() != b"location"], body
 
-    return _on_response(create_app(realms=realms, accounts=accounts), edit)
+    return on_response(create_app(realms=realms, accounts=accounts), edit)
 
 
 @mutant(catches=("resources.content-type",))
@@ -424,7 +317,7 @@ def text_json(realms: Sequence[Realm], accounts: Sequence[ServiceAccount]) -> AS
         kept = [(k, v) for k, v in headers if k.lower() != b"content-type"]
         return status, [*kept, (b"content-type", b"text/json;charset=UTF-8")] if body else headers, body
 
-    return _on_response(create_app(realms=realms, accounts=accounts), edit)
+    return on_response(create_app(realms=realms, accounts=accounts), edit)
 
 
 @mutant(catches=("resources.user-delete",))
@@ -435,11 +328,11 @@ def user_delete_crash(realms: Sequence[Realm], accounts: Sequence[ServiceAccount
     """
 
     def edit(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
-        if scope["method"] == "DELETE" and _scim_path(scope).startswith("/Users/") and status == 405:
-            return 500, _TEXT_HTML, _SERVER_ERROR
+        if scope["method"] == "DELETE" and scim_path(scope).startswith("/Users/") and status == 405:
+            return 500, TEXT_HTML, SERVER_ERROR
         return status, headers, body
 
-    return _on_response(create_app(realms=realms, accounts=accounts), edit)
+    return on_response(create_app(realms=realms, accounts=accounts), edit)
 
 
 class _DeletingStore(Store):
@@ -479,7 +372,7 @@ def user_delete(realms: Sequence[Realm], accounts: Sequence[ServiceAccount]) -> 
             return 204, [], b""
         return error.status, [(b"content-type", b"application/scim+json")], json.dumps(error.body()).encode()
 
-    return _on_response(app, edit)
+    return on_response(app, edit)
 
 
 @mutant(catches=())
@@ -503,145 +396,4 @@ def other_clients(realms: Sequence[Realm], accounts: Sequence[ServiceAccount]) -
             store.create(realm, USER, {"schemas": [USER_SCHEMA], "userName": login, "active": True})
         return scope
 
-    return _on_request(create_app(realms=realms, accounts=accounts, store=store), create_foreign_user)
-
-
-# -- property faults (suites/test_properties.py, proven under --hypothesis-profile ci) --
-#
-# Subtle faults that a fixed example misses: each shows only for some of the values
-# Okta can send, which the property suite draws (tests/test_properties_sensitivity.py).
-
-
-@mutant(catches=("properties.lookup-exact",))
-def lookup_prefix(realms: Sequence[Realm], accounts: Sequence[ServiceAccount]) -> ASGIApp:
-    """Answers ``userName eq "v"`` with every user whose login starts with v, as ``LIKE 'v%'`` would.
-
-    Breaks CONTRACT §4 "an eq filter is an exact match, never a prefix" (okta): a lookup
-    finds two users only when one login extends another, so only near-miss neighbours show it.
-    """
-    eq = re.compile(r'(?is)^\s*userName\s+eq\s+(".*")\s*$')
-
-    def as_prefix(scope: Scope) -> Scope:
-        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
-        changed = [(k, eq.sub(r"userName sw \1", v) if k == "filter" else v) for k, v in query]
-        return {**scope, "query_string": urlencode(changed).encode("latin-1")}
-
-    return _on_request(create_app(realms=realms, accounts=accounts), as_prefix)
-
-
-def _folded(node: Any) -> Any:
-    """Strings NFKC-normalised without combining marks ("Zoë" → "Zoe", "ﬁ" → "fi"), recursively."""
-    if isinstance(node, str):
-        kept = "".join(c for c in unicodedata.normalize("NFKD", node) if not unicodedata.combining(c))
-        return unicodedata.normalize("NFC", kept)
-    if isinstance(node, list):
-        return [_folded(n) for n in node]
-    if isinstance(node, dict):
-        return {k: _folded(v) for k, v in node.items()}
-    return node
-
-
-class _FoldingStore(Store):
-    """The reference store, keeping every string accent- and compatibility-folded."""
-
-    def create(self, realm: str, kind: str, resource: Json) -> Json:
-        return super().create(realm, kind, _folded(resource))
-
-    def replace(self, realm: str, kind: str, rid: str, resource: Json) -> Json:
-        return super().replace(realm, kind, rid, _folded(resource))
-
-
-@mutant(catches=("properties.round-trip", "properties.put-round-trip"))
-def unicode_folded(realms: Sequence[Realm], accounts: Sequence[ServiceAccount]) -> ASGIApp:
-    """Stores text folded as a search collation would: NFKC, combining marks stripped ("Zoë" → "Zoe").
-
-    Breaks CONTRACT §4 "stored values round-trip exactly, Unicode included" (okta); ASCII
-    names, and most fixed examples, come back intact.
-    """
-    return create_app(realms=realms, accounts=accounts, store=_FoldingStore())
-
-
-class _RenameDropsMembersStore(Store):
-    """The reference store, re-creating a group's membership empty when its name changes."""
-
-    def replace(self, realm: str, kind: str, rid: str, resource: Json) -> Json:
-        with self.lock:
-            current = self._current(realm, kind, rid)
-            if kind == GROUP and resource.get("displayName") != current.get("displayName"):
-                resource = {**resource, "members": []}
-            return super().replace(realm, kind, rid, resource)
-
-
-@mutant(catches=("properties.membership",))
-def rename_drops_members(realms: Sequence[Realm], accounts: Sequence[ServiceAccount]) -> ASGIApp:
-    """Empties a group whenever its ``displayName`` changes (PUT or PATCH), keeping the new name.
-
-    Breaks CONTRACT §4 "after any membership request the group lists exactly the intended
-    members" (okta): Okta sends its group name update with every membership push.
-    """
-    return create_app(realms=realms, accounts=accounts, store=_RenameDropsMembersStore())
-
-
-def _on_body(app: ASGIApp, change: Callable[[Scope, Any], Any]) -> ASGIApp:
-    """Middleware that rewrites each JSON request body, ``change(scope, parsed)``, before the app reads it."""
-
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
-            return await app(scope, receive, send)
-        chunks: list[bytes] = []
-        message: Message = {"more_body": True}
-        while message.get("more_body"):
-            message = await receive()
-            chunks.append(message.get("body", b""))
-        body = b"".join(chunks)
-        try:
-            body = json.dumps(change(scope, json.loads(body))).encode()
-        except ValueError:
-            pass  # not JSON: the app answers it as it would
-
-        async def replay() -> Message:
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await app(scope, replay, send)
-
-    return middleware
-
-
-@mutant(catches=("properties.membership",))
-def patch_remove_unfiltered(realms: Sequence[Realm], accounts: Sequence[ServiceAccount]) -> ASGIApp:
-    """Ignores the filter of a PATCH ``remove`` path: ``members[value eq "<id>"]`` removes every member.
-
-    Breaks RFC 7644 §3.5.2.2 / CONTRACT §2 (okta-oin membership removal): unassigning one
-    user in Okta empties the group (okta). AIW apps, which PUT the member list, are unaffected.
-    """
-
-    def unfiltered(scope: Scope, body: Any) -> Any:
-        operations = body.get("Operations") if isinstance(body, dict) else None
-        for operation in operations if scope["method"] == "PATCH" and isinstance(operations, list) else []:
-            path = operation.get("path") if isinstance(operation, dict) else None
-            if isinstance(path, str) and operation.get("op") == "remove":
-                operation["path"] = path.split("[", 1)[0]
-        return body
-
-    return _on_body(create_app(realms=realms, accounts=accounts), unfiltered)
-
-
-class _OffByOneStore(Store):
-    """The reference store, paging the plain listing from ``startIndex`` as a 0-based offset."""
-
-    def query(
-        self, realm: str, kind: str, flt: filtering.Filter | None, start: int, count: int
-    ) -> tuple[int, list[Json]]:
-        # Filtered lookups page right: only an import (no filter) is off by one.
-        return super().query(realm, kind, flt, start + 1 if flt is None else start, count)
-
-
-@mutant(catches=("properties.pagination",))
-def paging_off_by_one(realms: Sequence[Realm], accounts: Sequence[ServiceAccount]) -> ASGIApp:
-    """Pages the plain listings from ``startIndex`` counted from 0: the first resource is never listed.
-
-    Breaks RFC 7644 §3.4.2.4 "startIndex is 1-based" / okta-requests.md §9 (okta): an Okta
-    import misses a user. Counters are right (startIndex echoed, totalResults exact), so only
-    tiling the pages shows it.
-    """
-    return create_app(realms=realms, accounts=accounts, store=_OffByOneStore())
+    return on_request(create_app(realms=realms, accounts=accounts, store=store), create_foreign_user)
