@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument, NoSuchExample
 
+from scim_conformance.okta_bodies import SAMPLE_CREATE_USER
 from scim_conformance.server.definitions import resource_types
 from scim_conformance.server.filtering import matches, parse_filter
 from scim_conformance.server.patching import apply_patch
@@ -248,18 +249,7 @@ def test_case_variants_shrink_to_capitals() -> None:
 
 # -- users ---------------------------------------------------------------------------------------
 
-OKTA_KEYS = [
-    "schemas",
-    "userName",
-    "name",
-    "emails",
-    "displayName",
-    "locale",
-    "externalId",
-    "groups",
-    "password",
-    "active",
-]
+OKTA_KEYS = list(SAMPLE_CREATE_USER)  # okta-requests.md §4: the keys of Okta's create body, in order
 
 
 @given(okta_users(marker=MARKER))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 from hypothesis import strategies as st
 
@@ -32,19 +32,7 @@ OperationName = Literal[
     "rename_group",
     "delete_group",
 ]
-OPERATION_NAMES: Final[tuple[OperationName, ...]] = (
-    "create_user",
-    "update_profile",
-    "deactivate",
-    "reactivate",
-    "lookup",
-    "import",
-    "create_group",
-    "add_members",
-    "remove_members",
-    "rename_group",
-    "delete_group",
-)
+OPERATION_NAMES: Final[tuple[OperationName, ...]] = get_args(OperationName)
 
 _LOOKUP: Final = 'GET /Users?filter=userName eq "{userName}"&startIndex=1&count=100'
 _BOTH: Final[dict[str, tuple[str, ...]]] = {
