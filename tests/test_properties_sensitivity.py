@@ -15,11 +15,9 @@ suites; these run the property suite instead, one property at a time.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
 from suite_runs import SUITES, found_checks, mutant_args, read_summary, run_suites
 
 from scim_conformance.mutants import MUTANTS
@@ -49,13 +47,8 @@ CASES: dict[str, tuple[tuple[str, ...], set[str]]] = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _keep_hypothesis_profile() -> Iterator[None]:
-    """The in-process run loads the ci profile process-wide: give the harness's own tests theirs back."""
-    saved = settings.default
-    yield
-    settings.register_profile("scim-conformance-restored", saved)
-    settings.load_profile("scim-conformance-restored")
+# The in-process runs below load the ci profile process-wide (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("keep_hypothesis_profile")
 
 
 def test_every_property_fault_has_a_case() -> None:

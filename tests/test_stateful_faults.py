@@ -15,12 +15,10 @@ from __future__ import annotations
 import json
 import re
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import settings
 from suite_runs import SUITES, mutant_args, read_summary, run_suites
 
 STATEFUL = (str(SUITES / "test_stateful.py"),)
@@ -46,13 +44,8 @@ FAULTS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _keep_hypothesis_profile() -> Iterator[None]:
-    """The in-process run loads the ci profile process-wide: give the harness's own tests theirs back."""
-    saved = settings.default
-    yield
-    settings.register_profile("scim-conformance-restored", saved)
-    settings.load_profile("scim-conformance-restored")
+# The in-process runs below load the ci profile process-wide (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("keep_hypothesis_profile")
 
 
 def _log_lines(path: Path) -> list[dict[str, Any]]:
