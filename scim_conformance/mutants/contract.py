@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..server import filtering
 from ..server.app import create_app
@@ -25,6 +25,8 @@ from .middleware import (
     json_edit,
     on_request,
     on_response,
+    read_body,
+    replaying,
     scim_path,
 )
 from .registry import mutant
@@ -255,20 +257,12 @@ def password_rejected(realms: Sequence[Realm], accounts: Sequence[ServiceAccount
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST" or scim_path(scope) != "/Users":
             return await app(scope, receive, send)
-        chunks: list[bytes] = []
-        message: Message = {"more_body": True}
-        while message.get("more_body"):
-            message = await receive()
-            chunks.append(message.get("body", b""))
-        body = b"".join(chunks)
+        body = await read_body(receive)
         if b'"password"' in body:
             await send({"type": "http.response.start", "status": 400, "headers": SCIM_JSON})
             return await send({"type": "http.response.body", "body": refusal})
 
-        async def replay() -> Message:
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await app(scope, replay, send)
+        await app(scope, replaying(body), send)
 
     return middleware
 

@@ -78,26 +78,37 @@ SCIM_JSON: Headers = [(b"content-type", b"application/scim+json")]
 SERVER_ERROR = b"<h1>Server Error (500)</h1>"
 
 
+async def read_body(receive: Receive) -> bytes:
+    """The whole request body, read from every ``http.request`` message."""
+    chunks: list[bytes] = []
+    message: Message = {"more_body": True}
+    while message.get("more_body"):
+        message = await receive()
+        chunks.append(message.get("body", b""))
+    return b"".join(chunks)
+
+
+def replaying(body: bytes) -> Receive:
+    """A ``receive`` that hands the app a body already read, in one message."""
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
 def on_body(app: ASGIApp, change: Callable[[Scope, Any], Any]) -> ASGIApp:
     """Middleware that rewrites each JSON request body, ``change(scope, parsed)``, before the app reads it."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             return await app(scope, receive, send)
-        chunks: list[bytes] = []
-        message: Message = {"more_body": True}
-        while message.get("more_body"):
-            message = await receive()
-            chunks.append(message.get("body", b""))
-        body = b"".join(chunks)
+        body = await read_body(receive)
         try:
             body = json.dumps(change(scope, json.loads(body))).encode()
         except ValueError:
             pass  # not JSON: the app answers it as it would
 
-        async def replay() -> Message:
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await app(scope, replay, send)
+        await app(scope, replaying(body), send)
 
     return middleware
