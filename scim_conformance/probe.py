@@ -150,7 +150,7 @@ class Probe:
         kind = schemas.kind_for(method, str(response.request.url), response.status_code)
         if kind is None:
             return
-        violations = schemas.validate(kind, _json_or_none(response))
+        violations = schemas.validate(kind, json_or_none(response))
         base = kind.split(":")[0]
         source = _SCHEMA_SOURCES.get(base, "RFC 7643")
         # Okta reads no discovery endpoint (okta-requests.md §10): a fault there is rfc at
@@ -194,7 +194,7 @@ class Probe:
             if len(segments) == 2 and response.status_code in (200, 204):
                 self.tracker.gone(segments[1])
             return
-        parsed = _json_or_none(response)
+        parsed = json_or_none(response)
         if not isinstance(parsed, dict):
             return
         if method == "POST" and len(segments) == 1 and response.status_code in (200, 201):
@@ -279,7 +279,7 @@ class Probe:
     def expect_json(self, response: httpx.Response, **kwargs: Any) -> Any:
         """The body as JSON; a body that is not JSON is a finding."""
         __tracebackhide__ = True
-        parsed = _json_or_none(response)
+        parsed = json_or_none(response)
         if parsed is None:
             self.fail(
                 f"{response.request.method} {_path(response.request)}: the body is not JSON",
@@ -308,7 +308,7 @@ class Probe:
         statuses = (status,) if isinstance(status, int) else tuple(status)
         if not self.expect_status(response, *statuses, title=title, **kwargs):
             return
-        body = _json_or_none(response)
+        body = json_or_none(response)
         code = response.status_code
         shape_ok = (
             isinstance(body, dict)
@@ -386,11 +386,17 @@ class Probe:
         return body if isinstance(body, dict) else {}
 
 
-def _json_or_none(response: httpx.Response) -> Any:
+def json_or_none(response: httpx.Response) -> Any:
+    """The parsed JSON body of a response; None when it is empty or not JSON."""
     try:
         return response.json() if response.content else None
     except ValueError:
         return None
+
+
+def same_json(a: Any, b: Any) -> bool:
+    """JSON equality: ``true`` is not ``1``, ``"1"`` is not ``1``; strings compare by code point."""
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
 def _path(request: httpx.Request) -> str:

@@ -21,7 +21,7 @@ import httpx
 
 from .catalogue import Expectation, Scope, Sequence, Step, apply_set, generate_values, render, resolve
 from .errors import HarnessError
-from .probe import Probe
+from .probe import Probe, json_or_none, same_json
 from .spec import LIST_RESPONSE
 
 __all__ = ["run_sequence"]
@@ -78,7 +78,7 @@ class _Replay:
             return
         scope = Scope(self.values, self.captures)
         response = self._send(step, scope)
-        parsed = _json(response)
+        parsed = json_or_none(response)
         for expectation in step.expectations:
             at = None if expectation.pointer is None else resolve(parsed, expectation.pointer)
             self._judge(step, expectation, response, parsed, at, scope)
@@ -152,7 +152,7 @@ class _Replay:
                 )
             scope = Scope({**self.values, "startIndex": start, "count": size}, self.captures)
             response = self._send(step, scope)
-            parsed = _json(response)
+            parsed = json_or_none(response)
             for expectation in step.expectations:
                 if not expectation.aggregate:
                     pointer = expectation.pointer
@@ -271,7 +271,7 @@ class _Replay:
         if test == "equals":
             wanted = render(argument, scope)
             shown = self._label(value) if present and isinstance(value, str) else got
-            ok = present and _same(value, wanted)
+            ok = present and same_json(value, wanted)
             return ok, what, f"{pointer}: {self._label_all(wanted)}", f"{pointer}: {shown}"
         if test == "present":
             return (
@@ -312,7 +312,7 @@ class _Replay:
             )
         if test == "contains":
             wanted = render(argument, scope)
-            ok = items is not None and any(_same(item, wanted) for item in items)
+            ok = items is not None and any(same_json(item, wanted) for item in items)
             return ok, f"{pointer} does not contain {_show(wanted)}", f"an item {_show(wanted)}", got
         if test == "pattern":
             ok = isinstance(value, str) and re.search(argument, value) is not None
@@ -364,18 +364,6 @@ def _json_type(value: Any, present: bool) -> str:
         return "absent"
     names = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}
     return names.get(type(value), type(value).__name__)
-
-
-def _same(a: Any, b: Any) -> bool:
-    """JSON equality: ``true`` is not ``1``, ``"1"`` is not ``1``."""
-    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
-
-
-def _json(response: httpx.Response) -> Any:
-    try:
-        return response.json() if response.content else None
-    except ValueError:
-        return None
 
 
 def _list_problems(body: Any) -> list[str]:

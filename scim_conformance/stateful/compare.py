@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Final
 
-import httpx
-
+from ..probe import same_json
 from ..strategies import OKTA_USER_NAME_MAX, collision_key, is_okta_user_name
 
 MISSING: Final = object()
@@ -20,11 +19,6 @@ def show(value: Any, limit: int = 200) -> str:
     if isinstance(value, str) and not value.isascii():
         text += f" (= {json.dumps(value)})"  # mangled Unicode shows in the escapes
     return text if len(text) <= limit else text[:limit] + "…"
-
-
-def same(a: Any, b: Any) -> bool:
-    """JSON equality: ``true`` is not ``1``, and strings compare code point by code point."""
-    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
 def differences(expected: Any, actual: Any, path: str = "") -> list[str]:
@@ -41,7 +35,7 @@ def differences(expected: Any, actual: Any, path: str = "") -> list[str]:
             for i, (e, a) in enumerate(zip(expected, actual, strict=True))
             for d in differences(e, a, f"{path}/{i}")
         ]
-    if actual is MISSING or not same(expected, actual):
+    if actual is MISSING or not same_json(expected, actual):
         return [f"{path}: {show(actual)} instead of {show(expected)}"]
     return []
 
@@ -59,13 +53,6 @@ def similar_login(original: str, *, longer: bool, taken: set[str]) -> str | None
         if len(name) <= OKTA_USER_NAME_MAX and is_okta_user_name(name) and collision_key(name) not in taken:
             return name
     return None
-
-
-def json_body(response: httpx.Response) -> Any:
-    try:
-        return response.json() if response.content else None
-    except ValueError:
-        return None
 
 
 def values_of(items: Any) -> set[str]:

@@ -18,6 +18,7 @@ import httpx
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, MultipleResults, initialize, invariant, multiple, precondition, rule
 
+from ..probe import same_json
 from ..spec import GROUP_SCHEMA, PATCH_OP, Json
 from ..strategies import (
     apply_membership_change,
@@ -29,7 +30,7 @@ from ..strategies import (
     profile_updates,
 )
 from ..target import OKTA_CONTENT_TYPE
-from .compare import MISSING, differences, same, show, similar_login, values_of
+from .compare import MISSING, differences, show, similar_login, values_of
 from .model import USER_KEYS, ModelGroup, ModelUser
 from .operations import OKTA_PAGE
 from .steps import Session, StepMachine
@@ -426,7 +427,7 @@ class ProvisioningMachine(StepMachine):
                 )
                 name = resource.get("displayName", MISSING)
                 self._expect(
-                    same(name, group.display_name),
+                    same_json(name, group.display_name),
                     f"{group.label} is named {show(name)}",
                     kind="group",
                     expected=f'"displayName": {show(group.display_name)}',

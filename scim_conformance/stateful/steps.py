@@ -19,10 +19,10 @@ import httpx
 from hypothesis.stateful import RuleBasedStateMachine
 
 from ..errors import ConformanceFailure
-from ..probe import Probe
+from ..probe import Probe, json_or_none
 from ..spec import Json
 from ..strategies import Profile
-from .compare import json_body, show
+from .compare import show
 from .model import Model
 from .operations import CHECK, KINDS, OPERATIONS
 from .report import Note, log_lines, now, sequence_text
@@ -116,7 +116,7 @@ class StepMachine(RuleBasedStateMachine):
     def _resource(self, response: httpx.Response, what: str) -> Json:
         """The JSON object of a response; anything else is a finding."""
         __tracebackhide__ = True
-        body = json_body(response)
+        body = json_or_none(response)
         self._expect(
             isinstance(body, dict),
             f"{what}: the response is not a JSON resource",
