@@ -95,14 +95,15 @@ class ProvisioningMachine(StepMachine):
         group now has in Okta, when renamed there since the last push.
         """
         group = self.model.groups[gid]
+        name = group.display_name if name is None else name
         if self.profile == "aiw":
             change = self._put_group(gid, members=target, name=name)
         else:
             change = {"schemas": [PATCH_OP], "Operations": operations}
             self._expect_status(self._send("PATCH", f"/Groups/{gid}", body=change), 200, 204)
-            self._patch_name(gid, group.display_name if name is None else name)
+            self._patch_name(gid, name)
         group.members = apply_membership_change(group.members, change)
-        group.display_name = group.display_name if name is None else name
+        group.display_name = name
         self._ever["member"] |= bool(group.members)
 
     def _patch_name(self, gid: str, name: str) -> None:
@@ -117,6 +118,7 @@ class ProvisioningMachine(StepMachine):
 
     @staticmethod
     def _as(name: str | None) -> str:
+        """The end of a step's description: the rename it carries, if any."""
         return "" if name is None else f", renamed to {name}"
 
     def _group_name(self, data: st.DataObject) -> str:
