@@ -16,8 +16,9 @@ from typing import Any
 
 import httpx
 
+from .okta.protocol import OKTA_CONTENT_TYPE
 from .spec import Json
-from .target import OKTA_CONTENT_TYPE, Target
+from .target import Target
 
 
 @dataclass(slots=True)

@@ -14,17 +14,9 @@ from typing import Any
 import httpx
 
 from .errors import HarnessError
+from .okta.protocol import OKTA_HEADERS, OKTA_TIMEOUT
 from .traffic import Recorder
 from .transport import ASGIPortalTransport, RecordingTransport
-
-# okta-requests.md §1: the headers on every request of Okta's SCIM client.
-OKTA_HEADERS = {
-    "User-Agent": "Okta SCIM Client 1.0.0",
-    "Accept": "application/scim+json",
-    "Accept-Charset": "utf-8",
-}
-OKTA_CONTENT_TYPE = "application/scim+json; charset=utf-8"
-OKTA_TIMEOUT = 60.0  # okta-requests.md §10: Okta drops a request after 60 s.
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 
-from .spec import GROUP_SCHEMA, USER_SCHEMA, Json
+from ..spec import GROUP_SCHEMA, USER_SCHEMA, Json
 
 
 def user_body(run: str, label: str) -> Json:

@@ -26,6 +26,8 @@ from typing import Final, Literal
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from ..okta import requests as okta
+from ..okta.protocol import OKTA_PATCH_CHUNK
 from ..spec import GROUP_SCHEMA, PATCH_OP, Json
 from .names import _check_marker
 from .users import _texts
@@ -42,9 +44,6 @@ __all__ = [
 
 Profile = Literal["aiw", "oin"]
 """The two Okta client profiles (CONTRACT §2)."""
-
-OKTA_PATCH_CHUNK: Final = 100
-"""Membership changes per group PATCH: the OIN setting's default (okta-requests.md §8, S9)."""
 
 _REMOVE_PATH: Final = re.compile(r'members\[value eq ("(?:[^"\\]|\\.)*")\]')
 
@@ -102,10 +101,7 @@ def member_sets(ids: Sequence[str], *, max_size: int | None = None) -> st.Search
 
 
 def _member(displays: Mapping[str, str] | None, member_id: str) -> Json:
-    # Members carry only value and display, no type or $ref (okta-requests.md §8, S10).
-    if displays is None:
-        return {"value": member_id}
-    return {"value": member_id, "display": displays[member_id]}
+    return okta.member(member_id, None if displays is None else displays[member_id])
 
 
 def _patch(operations: list[Json]) -> Json:
@@ -125,20 +121,16 @@ def _changes(
         if profile == "aiw":
             bodies.append({"schemas": [GROUP_SCHEMA], "members": members})
         elif form == "replace":
-            bodies.append(_patch([{"op": "replace", "path": "members", "value": members}]))
+            bodies.append(_patch([okta.replace_members_operation(members)]))
         else:
             delta = [("remove", i) for i in order if i in current - target]
             delta += [("add", i) for i in order if i in target - current]
             for start in range(0, len(delta), OKTA_PATCH_CHUNK):
                 chunk = delta[start : start + OKTA_PATCH_CHUNK]
-                operations: list[Json] = [
-                    {"op": "remove", "path": f"members[value eq {json.dumps(i)}]"}
-                    for op, i in chunk
-                    if op == "remove"
-                ]
+                operations = [okta.remove_member_operation(i) for op, i in chunk if op == "remove"]
                 added = [_member(displays, i) for op, i in chunk if op == "add"]
                 if added:
-                    operations.append({"op": "add", "path": "members", "value": added})
+                    operations.append(okta.add_members_operation(added))
                 bodies.append(_patch(operations))
         current = target
     return bodies
