@@ -26,7 +26,6 @@ Sequences are run by :func:`scim_conformance.replay.run_sequence`.
 
 from __future__ import annotations
 
-import copy
 import functools
 import json
 import re
@@ -38,6 +37,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus
 
+from .checks import AGGREGATE_TESTS, POINTER_TESTS
+from .core.pointers import apply_set, resolve
 from .errors import HarnessError
 
 __all__ = [
@@ -68,30 +69,14 @@ _ENCODINGS: dict[str | None, Callable[[str], str]] = {
 # Okta's placeholder passwords are 8 characters and may hold symbols, e.g. ``gl^m&qWZ``.
 _PASSWORD_ALPHABET = string.ascii_letters + string.digits + "^&!#%*"
 
-# Expectation tests on a JSON pointer, in the order the schema lists them.
-POINTER_TESTS = (
-    "equals",
-    "present",
-    "type",
-    "length",
-    "max_length",
-    "equals_length_of",
-    "values",
-    "contains",
-    "pattern",
-    "each_once",
-    "unique_ids",
-)
-# Tests judged once over all pages of a paginated step.
-AGGREGATE_TESTS = frozenset({"each_once", "unique_ids"})
-
 
 @dataclass(frozen=True, slots=True)
 class Expectation:
     """One judged property of a response, with the check it belongs to."""
 
     test: str
-    """``status``, ``list_response``, ``present``/``pattern`` of a header, or one of :data:`POINTER_TESTS`."""
+    """``status``, ``list_response``, ``present``/``pattern`` of a header, or a name in
+    :data:`~scim_conformance.checks.POINTER_TESTS` (the registry of tests on a JSON pointer)."""
     argument: Any
     """The test's argument (allowed statuses, expected value, ...), placeholders not yet rendered."""
     check: str
@@ -215,49 +200,6 @@ def generate_values(templates: Mapping[str, str], run: str) -> dict[str, str]:
     return {name: _GENERATOR.sub(generate, template) for name, template in templates.items()}
 
 
-# -- JSON pointers (RFC 6901) --------------------------------------------------
-
-_MISSING = object()
-
-
-def _tokens(pointer: str) -> list[str]:
-    return [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]] if pointer else []
-
-
-def resolve(document: Any, pointer: str) -> tuple[bool, Any]:
-    """(found, value) of a JSON pointer in a document."""
-    current = document
-    for token in _tokens(pointer):
-        if isinstance(current, dict) and token in current:
-            current = current[token]
-        elif isinstance(current, list) and token.isdigit() and int(token) < len(current):
-            current = current[int(token)]
-        else:
-            return False, None
-    return True, current
-
-
-def apply_set(document: Any, changes: Mapping[str, Any]) -> Any:
-    """A copy of ``document`` with each pointer of ``changes`` set (missing objects on the way created)."""
-    result = copy.deepcopy(document)
-    for pointer, value in changes.items():
-        *parents, last = _tokens(pointer)
-        current = result
-        for token in parents:
-            if isinstance(current, list):
-                current = current[int(token)]
-            else:
-                current = current.setdefault(token, {})
-        if isinstance(current, list):
-            if last == "-":
-                current.append(copy.deepcopy(value))
-            else:
-                current[int(last)] = copy.deepcopy(value)
-        else:
-            current[last] = copy.deepcopy(value)
-    return result
-
-
 # -- loading -------------------------------------------------------------------
 
 
@@ -344,7 +286,9 @@ def _build(data: dict[str, Any], path: Path) -> Sequence:
                 query=request.get("query"),
                 headers=tuple(request.get("headers", {}).items()),
                 body=request.get("body"),
-                expectations=tuple(_expectation(e, check, step_severity, requirement) for e in raw["expect"]),
+                expectations=_expectations(
+                    raw["expect"], check, step_severity, requirement, f"{path}: $.steps[{index}]"
+                ),
                 check=check,
                 severity=step_severity,
                 requirement=requirement,
@@ -367,6 +311,15 @@ def _build(data: dict[str, Any], path: Path) -> Sequence:
     )
 
 
+def _expectations(
+    raws: list[dict[str, Any]], check: str, severity: str, requirement: str, where: str
+) -> tuple[Expectation, ...]:
+    try:
+        return tuple(_expectation(raw, check, severity, requirement) for raw in raws)
+    except HarnessError as exc:
+        raise HarnessError(f"{where}.expect: {exc}") from None
+
+
 def _expectation(raw: dict[str, Any], check: str, severity: str, requirement: str) -> Expectation:
     common: dict[str, Any] = {
         "check": check + raw["check"] if raw.get("check", "").startswith(".") else raw.get("check", check),
@@ -382,8 +335,14 @@ def _expectation(raw: dict[str, Any], check: str, severity: str, requirement: st
     if "header" in raw:
         test = "present" if "present" in raw else "pattern"
         return Expectation(test, raw[test], header=raw["header"], **common)
-    test = next(t for t in POINTER_TESTS if t in raw)
-    return Expectation(test, raw[test], pointer=raw["pointer"], **common)
+    tests = [key for key in raw if key in POINTER_TESTS]
+    if len(tests) != 1:
+        # The schema lists the same tests; this guards the registry and the schema drifting apart.
+        raise HarnessError(
+            f"expectation {raw!r} names {len(tests)} tests on {raw.get('pointer')!r}: exactly one of "
+            f"{sorted(POINTER_TESTS)} is needed"
+        )
+    return Expectation(tests[0], raw[tests[0]], pointer=raw["pointer"], **common)
 
 
 def _placeholders(template: Any) -> Iterator[tuple[bool, str]]:

@@ -18,11 +18,16 @@ from typing import Any, NoReturn
 import httpx
 import pytest
 
-from . import schemas
+from . import checks, schemas
+from .checks import Verdict, json_or_none
 from .cleanup import Tracker
+from .core.terms import Profile
+from .core.text import scim_path
 from .errors import PROFILES, ConformanceFailure, HarnessError
-from .spec import ERROR, LIST_RESPONSE, Json
-from .target import OKTA_CONTENT_TYPE, Target
+from .okta import OktaClient, Request
+from .okta.protocol import OKTA_CONTENT_TYPE
+from .spec import Json
+from .target import Target
 from .traffic import Exchange
 
 _STOPS = ("security", "okta")
@@ -139,6 +144,37 @@ class Probe:
             self.validate(response, operation=operation)
         return response
 
+    def send(
+        self, request: Request, *, operation: str | None = None, validate: bool = True
+    ) -> httpx.Response:
+        """Send one of Okta's requests (:mod:`scim_conformance.okta.requests`) with :meth:`request`."""
+        return self.request(
+            request.method,
+            request.path,
+            query=request.query,
+            body=request.body,
+            headers=dict(request.headers),
+            operation=operation,
+            validate=validate,
+        )
+
+    def read(self, response: httpx.Response, **kwargs: Any) -> Json:
+        """The resource a ``GET`` answered: 200 and a JSON object, else a finding (at the test's check).
+
+        What the Okta client calls when it needs the provider's own body (AIW's GET then PUT).
+        """
+        __tracebackhide__ = True
+        self.expect_status(response, 200, **kwargs)
+        body = self.expect_json(response, **kwargs)
+        verdict = checks.json_object(response)
+        if not verdict:
+            self.fail(f"{verdict.what}", expected=verdict.expected, got=verdict.got, **kwargs)
+        return dict(body)
+
+    def okta(self, profile: Profile, **kwargs: Any) -> OktaClient:
+        """Okta's client under ``profile``, sending through this probe (``kwargs`` go to :meth:`read`)."""
+        return OktaClient(profile, self.send, lambda response: self.read(response, **kwargs))
+
     def validate(self, response: httpx.Response, *, operation: str | None = None) -> None:
         """Every response is checked against the JSON Schema of what it should be.
 
@@ -156,12 +192,13 @@ class Probe:
         # Okta reads no discovery endpoint (okta-requests.md §10): a fault there is rfc at
         # most, however the schema grades the same fault in the lists Okta does read.
         discovery = kind.rsplit(":", 1)[-1] in _DISCOVERY_KINDS
+        where = scim_path(response.request.url.path)
         for severity in ("security", "okta", "rfc"):
             chosen = [v for v in violations if v.severity == severity]
             if chosen:
                 self.expect(
                     False,
-                    f"{method} {_path(response.request)}: {response.status_code} is not a valid {kind}",
+                    f"{method} {where}: {response.status_code} is not a valid {kind}",
                     expected=f"a body matching the {kind} schema ({source})",
                     got="\n".join(v.message for v in chosen) if response.content else "an empty body",
                     check=f"schema.{base.lower()}",
@@ -246,6 +283,13 @@ class Probe:
         self.kept.clear()
         raise failure
 
+    def judge(self, verdict: Verdict, title: str | None = None, **kwargs: Any) -> bool:
+        """:meth:`expect` a check's verdict; the title is the verdict's own unless given."""
+        __tracebackhide__ = True
+        return self.expect(
+            verdict.ok, title or verdict.what, expected=verdict.expected, got=verdict.got, **kwargs
+        )
+
     def expect(self, ok: bool, title: str, *, expected: str, got: str, **kwargs: Any) -> bool:
         """Judge one requirement: security/okta failures stop the test, rfc ones are kept."""
         __tracebackhide__ = True
@@ -267,27 +311,15 @@ class Probe:
         self, response: httpx.Response, *allowed: int, title: str | None = None, **kwargs: Any
     ) -> bool:
         __tracebackhide__ = True
-        request = response.request
-        return self.expect(
-            response.status_code in allowed,
-            title or f"{request.method} {_path(request)} answered {response.status_code}",
-            expected=" or ".join(str(s) for s in allowed),
-            got=f"{response.status_code} {_brief(response)}",
-            **kwargs,
-        )
+        return self.judge(checks.status(response, *allowed), title, **kwargs)
 
     def expect_json(self, response: httpx.Response, **kwargs: Any) -> Any:
         """The body as JSON; a body that is not JSON is a finding."""
         __tracebackhide__ = True
-        parsed = json_or_none(response)
-        if parsed is None:
-            self.fail(
-                f"{response.request.method} {_path(response.request)}: the body is not JSON",
-                expected="a JSON body (application/scim+json)",
-                got=_brief(response) or "an empty body",
-                **kwargs,
-            )
-        return parsed
+        verdict = checks.json_body(response)
+        if not verdict:
+            self.fail(verdict.what, expected=verdict.expected, got=verdict.got, **kwargs)
+        return json_or_none(response)
 
     def expect_scim_error(
         self,
@@ -308,27 +340,14 @@ class Probe:
         statuses = (status,) if isinstance(status, int) else tuple(status)
         if not self.expect_status(response, *statuses, title=title, **kwargs):
             return
-        body = json_or_none(response)
-        code = response.status_code
-        shape_ok = (
-            isinstance(body, dict)
-            and ERROR in (body.get("schemas") or [])
-            and body.get("status") == str(code)
-        )
-        self.expect(
-            shape_ok,
-            f"{response.request.method} {_path(response.request)}: {code} without a SCIM Error body",
-            expected=f'{{"schemas": ["{ERROR}"], "status": "{code}", "detail": "…"}}',
-            got=_brief(response) or "an empty body",
+        self.judge(
+            checks.scim_error_body(response),
             severity=body_severity,
             requirement="RFC 7644 §3.12: errors carry a SCIM Error body, status as a string (MUST)",
         )
-        if scim_type is not None and isinstance(body, dict):
-            self.expect(
-                body.get("scimType") == scim_type,
-                f'{response.request.method} {_path(response.request)}: {code} without scimType "{scim_type}"',
-                expected=f'"scimType": "{scim_type}"',
-                got=f"scimType {body.get('scimType')!r}",
+        if scim_type is not None and isinstance(json_or_none(response), dict):
+            self.judge(
+                checks.scim_type(response, scim_type),
                 severity=body_severity,
                 requirement="RFC 7644 §3.12, Table 9: the scimType of this error (MUST)",
             )
@@ -350,59 +369,19 @@ class Probe:
         response = self.request("POST", path, body=body, operation=operation)
         self.expect_status(response, 200, 201, **create)
         created = self.expect_json(response, **create)
-        if not (isinstance(created, dict) and isinstance(created.get("id"), str) and created["id"]):
-            self.fail(
-                f"POST {path}: the created resource has no id",
-                expected='a resource with a non-empty string "id"',
-                got=_brief(response),
-                **create,
-            )
-        return created
+        verdict = checks.created_id(response, created)
+        if not verdict:
+            self.fail(verdict.what, expected=verdict.expected, got=verdict.got, **create)
+        return dict(created)
 
     def expect_list_response(self, response: httpx.Response, **kwargs: Any) -> Json:
         """A 200 ListResponse with integer counters (okta-requests.md §9): returns the body."""
         __tracebackhide__ = True
         self.expect_status(response, 200, **kwargs)
         body = self.expect_json(response, **kwargs)
-        problems = []
-        if not isinstance(body, dict):
-            problems.append("the body is not a JSON object")
-        else:
-            if LIST_RESPONSE not in (body.get("schemas") or []):
-                problems.append(f"schemas does not list {LIST_RESPONSE}")
-            for key in ("totalResults", "startIndex", "itemsPerPage"):
-                if not (isinstance(body.get(key), int) and not isinstance(body.get(key), bool)):
-                    problems.append(f"{key} is {body.get(key)!r}, not an integer")
-            if not isinstance(body.get("Resources", []), list):
-                problems.append("Resources is not an array")
-        self.expect(
-            not problems,
-            f"{response.request.method} {_path(response.request)}: not a valid ListResponse",
-            expected="ListResponse with integer totalResults, startIndex, itemsPerPage and a Resources array",
-            got="; ".join(problems),
+        self.judge(
+            checks.list_response(response, body),
             requirement="RFC 7644 §3.4.2; okta-requests.md §9: counters are JSON integers (MUST)",
             **{k: v for k, v in kwargs.items() if k != "requirement"},
         )
         return body if isinstance(body, dict) else {}
-
-
-def json_or_none(response: httpx.Response) -> Any:
-    """The parsed JSON body of a response; None when it is empty or not JSON."""
-    try:
-        return response.json() if response.content else None
-    except ValueError:
-        return None
-
-
-def same_json(a: Any, b: Any) -> bool:
-    """JSON equality: ``true`` is not ``1``, ``"1"`` is not ``1``; strings compare by code point."""
-    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
-
-
-def _path(request: httpx.Request) -> str:
-    return request.url.path.rsplit("/scim/v2", 1)[-1] or request.url.path
-
-
-def _brief(response: httpx.Response, limit: int = 300) -> str:
-    text = response.text
-    return text if len(text) <= limit else text[:limit] + "…"

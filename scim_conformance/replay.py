@@ -1,40 +1,36 @@
 """Run a catalogue sequence against the target, through a :class:`~scim_conformance.probe.Probe`.
 
-Each step's request is rendered (generated values, captures, ``$from``/``$set``
-bodies) and sent with ``probe.request``; each expectation is judged with
-``probe.expect``, so a failed ``security`` or ``okta`` expectation stops the
-sequence (the test) and an ``rfc`` one is kept and reported at the end. A
-finding's title names the Okta operation, the step and what went wrong; the
-probe adds the numbered exchanges and the curl reproduction.
+Each step's request is rendered (generated values, captures) and built by the
+Okta client (:func:`~scim_conformance.okta.step_request`: a ``$from``/``$set``
+body is Okta's GET-then-PUT body); a paginated step pages as an Okta import
+(:func:`~scim_conformance.okta.pages`, the shared loop guard). Each
+expectation is judged by a check of :mod:`scim_conformance.checks` (the
+pointer tests by the :data:`~scim_conformance.checks.POINTER_TESTS` registry)
+and reported with ``probe.expect``, so a failed ``security`` or ``okta``
+expectation stops the sequence (the test) and an ``rfc`` one is kept and
+reported at the end. A finding's title names the Okta operation, the step and
+what went wrong; the probe adds the numbered exchanges and the curl line.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeGuard
+from typing import Any
 
 import httpx
 
-from .catalogue import Expectation, Scope, Sequence, Step, apply_set, generate_values, render, resolve
+from . import checks
+from .catalogue import Expectation, Scope, Sequence, Step, generate_values, render
+from .checks import POINTER_TESTS, Labels, Verdict, json_or_none
+from .checks.pointers import At
+from .core.pointers import resolve
+from .core.text import shorten
 from .errors import HarnessError
-from .probe import Probe, json_or_none, same_json
-from .spec import LIST_RESPONSE
+from .okta import ImportLoops, MissingInput, pages, step_request
+from .probe import Probe
 
 __all__ = ["run_sequence"]
-
-_OKTA_PAGE = 100  # okta-requests.md §9: Okta imports with count=100
-
-_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,),
-    "integer": (int,),
-    "boolean": (bool,),
-    "array": (list,),
-    "object": (dict,),
-}
 
 
 def run_sequence(sequence: Sequence, probe: Probe, *, profile: str, run: str) -> None:
@@ -80,8 +76,7 @@ class _Replay:
         response = self._send(step, scope)
         parsed = json_or_none(response)
         for expectation in step.expectations:
-            at = None if expectation.pointer is None else resolve(parsed, expectation.pointer)
-            self._judge(step, expectation, response, parsed, at, scope)
+            self._judge(step, expectation, response, parsed, scope)
         self.probe.validate(response, operation=self.operation)
         self._capture(step, parsed)
         self.responses[step.id] = parsed
@@ -90,31 +85,24 @@ class _Replay:
 
     def _send(self, step: Step, scope: Scope) -> httpx.Response:
         __tracebackhide__ = True
-        return self.probe.request(
-            step.method,
-            render(step.path, scope),
-            query=render(step.query, scope) if step.query else None,
-            headers={name: render(value, scope) for name, value in step.headers},
-            body=self._body(step, scope),
-            operation=self.operation,
-            # The step's own expectations judge first: their findings name the Okta step.
-            validate=False,
-        )
-
-    def _body(self, step: Step, scope: Scope) -> Any:
-        __tracebackhide__ = True
-        body = step.body
-        if not (isinstance(body, dict) and "$from" in body):
-            return render(body, scope)
-        source = self.responses.get(body["$from"])
-        if not isinstance(source, dict):
+        try:
+            request = step_request(
+                step.method,
+                render(step.path, scope),
+                render(step.query, scope) if step.query else None,
+                {name: render(value, scope) for name, value in step.headers},
+                render(step.body, scope),
+                self.responses,
+            )
+        except MissingInput as missing:
             self._fail(
                 step,
-                f"cannot build Okta's {step.method} body: step {body['$from']} gave no JSON object",
-                expected=f"a JSON resource from step {body['$from']} to apply Okta's changes to",
-                got=_show(source),
+                f"cannot build Okta's {step.method} body: step {missing.needed} gave no JSON object",
+                expected=f"a JSON resource from step {missing.needed} to apply Okta's changes to",
+                got=shorten(checks.show(missing.got), 200),
             )
-        return apply_set(source, render(body.get("$set", {}), scope))
+        # The step's own expectations judge first: their findings name the Okta step.
+        return self.probe.send(request, operation=self.operation, validate=False)
 
     def _capture(self, step: Step, parsed: Any) -> None:
         __tracebackhide__ = True
@@ -130,55 +118,48 @@ class _Replay:
             self.captures[name] = value
 
     def _paginate(self, step: Step) -> None:
-        """Page as an Okta import: startIndex 1, 1+count, ... until startIndex > totalResults.
+        """Page as an Okta import (:func:`~scim_conformance.okta.pages`), judging every page.
 
-        A small page size exercises paging on a small realm; on a large one (a
-        production target) it grows after the first page so that the walk takes
-        at most ``max_pages`` pages — never beyond Okta's own count of 100.
+        Aggregate tests (each resource once, no id twice) are judged once over
+        the resources of all pages.
         """
         __tracebackhide__ = True
-        size = step.page_size or 1
-        collected: dict[str, list[Any]] = {}
         aggregates = [e for e in step.expectations if e.aggregate]
-        start, pages, limit = 1, 0, step.max_pages
-        while True:
-            pages += 1
-            if pages > limit:
-                self._fail(
-                    step,
-                    f"paging {step.path} with count={size} did not end after {limit} pages",
-                    expected=f"startIndex to pass totalResults within {limit} pages",
-                    got=f"still paging at startIndex={start}: the import loops or totalResults grows",
-                )
-            scope = Scope({**self.values, "startIndex": start, "count": size}, self.captures)
-            response = self._send(step, scope)
-            parsed = json_or_none(response)
-            for expectation in step.expectations:
-                if not expectation.aggregate:
-                    pointer = expectation.pointer
-                    at = None if pointer is None else resolve(parsed, pointer)
-                    self._judge(step, expectation, response, parsed, at, scope)
-            self.probe.validate(response, operation=self.operation)
-            for pointer in {e.pointer or "" for e in aggregates}:
-                found, items = resolve(parsed, pointer)
-                collected.setdefault(pointer, []).extend(items if found and isinstance(items, list) else [])
-            self.responses[step.id] = parsed
-            total = parsed.get("totalResults") if isinstance(parsed, dict) else None
-            _, page = resolve(parsed, "/Resources")
-            if not _is_int(total) or not isinstance(page, list) or not page:
-                break
-            start += size
-            if start > total:
-                break
-            if pages == 1:
-                if size < _OKTA_PAGE and -(-total // size) > step.max_pages:
-                    size = min(_OKTA_PAGE, -(-total // step.max_pages))
-                # Room for resources other clients create meanwhile on a shared target.
-                limit = -(-total // size) + 10
+        collected: dict[str, list[Any]] = {}
+        response: httpx.Response | None = None
+        parsed: Any = None
+
+        def send_page(start: int, count: int) -> httpx.Response:
+            return self._send(
+                step, Scope({**self.values, "startIndex": start, "count": count}, self.captures)
+            )
+
+        try:
+            for page in pages(send_page, count=step.page_size or 1, max_pages=step.max_pages):
+                response, parsed = page.response, page.body
+                scope = Scope({**self.values, "startIndex": page.start, "count": page.count}, self.captures)
+                for expectation in step.expectations:
+                    if not expectation.aggregate:
+                        self._judge(step, expectation, response, parsed, scope)
+                self.probe.validate(response, operation=self.operation)
+                for pointer in {e.pointer or "" for e in aggregates}:
+                    found, items = resolve(parsed, pointer)
+                    collected.setdefault(pointer, []).extend(
+                        items if found and isinstance(items, list) else []
+                    )
+                self.responses[step.id] = parsed
+        except ImportLoops as loop:
+            self._fail(
+                step,
+                f"paging {step.path} with count={loop.count} did not end after {loop.limit} pages",
+                expected=f"startIndex to pass totalResults within {loop.limit} pages",
+                got=f"still paging at startIndex={loop.start}: the import loops or totalResults grows",
+            )
+        assert response is not None  # pages() yields at least one page
         scope = Scope(self.values, self.captures)
         for expectation in aggregates:
-            pointer = expectation.pointer or ""
-            self._judge(step, expectation, response, parsed, (True, collected.get(pointer, [])), scope)
+            at = At(expectation.pointer or "", True, collected.get(expectation.pointer or "", []), parsed)
+            self._judge(step, expectation, response, parsed, scope, at)
 
     # -- judging ---------------------------------------------------------------
 
@@ -200,191 +181,69 @@ class _Replay:
         e: Expectation,
         response: httpx.Response,
         parsed: Any,
-        at: tuple[bool, Any] | None,
         scope: Scope,
+        at: At | None = None,
     ) -> None:
         __tracebackhide__ = True
         if (e.when_status and response.status_code not in e.when_status) or e.check in self.kept:
             return
-        ok, what, expected, got = self._evaluate(step, e, response, parsed, at, scope)
-        title = f"{self.where}: {e.title} ({what})" if e.title else f"{self.where}: {what}"
-        if not ok:
+        verdict = self._verdict(step, e, response, parsed, scope, at)
+        title = f"{self.where}: {e.title} ({verdict.what})" if e.title else f"{self.where}: {verdict.what}"
+        if not verdict:
             self.kept.add(e.check)  # a stopping finding ends the sequence anyway
         self.probe.expect(
-            ok,
+            verdict.ok,
             title,
-            expected=expected,
-            got=got,
+            expected=verdict.expected,
+            got=verdict.got,
             check=e.check,
             severity=e.severity,
             requirement=e.requirement,
             operation=self.operation,
         )
 
-    def _evaluate(
+    def _verdict(
         self,
         step: Step,
         e: Expectation,
         response: httpx.Response,
         parsed: Any,
-        at: tuple[bool, Any] | None,
         scope: Scope,
-    ) -> tuple[bool, str, str, str]:
-        """(ok, what the response shows, expected, got) for one expectation."""
-        code = response.status_code
+        at: At | None,
+    ) -> Verdict:
+        """The check an expectation names, applied to this response."""
         if e.test == "status":
-            allowed = " or ".join(map(str, e.argument))
-            return (
-                code in e.argument,
-                f"{step.method} {step.path} answered {code}",
-                allowed,
-                f"{code} {_brief(response)}".rstrip(),
+            verdict = checks.status(response, *e.argument)
+            return Verdict(
+                verdict.ok,
+                f"{step.method} {step.path} answered {response.status_code}",
+                verdict.expected,
+                verdict.got,
             )
         if e.test == "list_response":
-            problems = _list_problems(parsed)
-            return (
-                not problems,
+            verdict = checks.list_response(response, parsed)
+            return Verdict(
+                verdict.ok,
                 f"{step.method} {step.path} did not answer a valid ListResponse",
                 "a ListResponse with integer totalResults, startIndex, itemsPerPage and a Resources array",
-                "; ".join(problems) or "",
+                verdict.got,
             )
         if e.header is not None:
-            value = response.headers.get(e.header)
-            if e.test == "present":
-                shown = "no such header" if value is None else f"{e.header}: {value}"
-                want = f"a {e.header} header" if e.argument else f"no {e.header} header"
-                what = f"the response has {'no' if value is None else 'a'} {e.header} header"
-                return (value is not None) == e.argument, what, want, shown
-            ok = value is not None and re.search(e.argument, value) is not None
-            return ok, f"the {e.header} header is {value!r}", f"matching {e.argument!r}", repr(value)
-        assert at is not None and e.pointer is not None
-        return self._evaluate_pointer(e, e.pointer, at, parsed, scope)
-
-    def _evaluate_pointer(
-        self, e: Expectation, pointer: str, at: tuple[bool, Any], parsed: Any, scope: Scope
-    ) -> tuple[bool, str, str, str]:
-        found, value = at
-        present = found and value is not None
-        got = _show(value) if present else ("no JSON body" if parsed is None else "missing")
-        what = f"{pointer} is {got}"
-        test, argument = e.test, e.argument
-        if test == "equals":
-            wanted = render(argument, scope)
-            shown = self._label(value) if present and isinstance(value, str) else got
-            ok = present and same_json(value, wanted)
-            return ok, what, f"{pointer}: {self._label_all(wanted)}", f"{pointer}: {shown}"
-        if test == "present":
-            return (
-                present == argument,
-                what,
-                f"{pointer} {'present' if argument else 'absent'}",
-                f"{pointer}: {got}",
-            )
-        if test == "type":
-            kinds = _TYPES[argument]
-            ok = isinstance(value, kinds) and not (argument == "integer" and isinstance(value, bool))
-            return (
-                ok,
-                what,
-                f"{pointer}: a JSON {argument}",
-                f"{pointer}: {got} ({_json_type(value, present)})",
-            )
-        items = value if isinstance(value, list) else [] if not present else None
-        if test in ("length", "max_length"):
-            limit = render(argument, scope)
-            size = len(items) if items is not None else None
-            ok = size is not None and (size == limit if test == "length" else size <= limit)
-            relation = "" if test == "length" else "at most "
-            return ok, f"{pointer} has {size} items", f"{relation}{limit} items", got
-        if test == "equals_length_of":
-            _, other = resolve(parsed, argument)
-            size = len(other) if isinstance(other, list) else 0
-            return _is_int(value) and value == size, what, f"{size} (the length of {argument})", got
-        if test == "values":
-            wanted_ids = {str(v) for v in render(argument, scope)}
-            listed = [m.get("value") if isinstance(m, dict) else m for m in items or []]
-            ok = items is not None and set(map(str, listed)) == wanted_ids and len(listed) == len(set(listed))
-            return (
-                ok,
-                f"{pointer} lists {', '.join(map(self._name, listed)) or 'nothing'}",
-                f"{pointer} values: {self._labels(sorted(wanted_ids))}",
-                f"{pointer} values: {self._labels(listed) if items is not None else got}",
-            )
-        if test == "contains":
-            wanted = render(argument, scope)
-            ok = items is not None and any(same_json(item, wanted) for item in items)
-            return ok, f"{pointer} does not contain {_show(wanted)}", f"an item {_show(wanted)}", got
-        if test == "pattern":
-            ok = isinstance(value, str) and re.search(argument, value) is not None
-            return ok, what, f"matching {argument!r}", got
-        ids = Counter(str(item.get("id")) if isinstance(item, dict) else "" for item in items or [])
-        if test == "each_once":
-            expected_ids = [str(v) for v in render(argument, scope)]
-            wrong = {rid: ids[rid] for rid in expected_ids if ids[rid] != 1}
-            shown = ", ".join(f"{self._label(rid)} {n} times" for rid, n in wrong.items())
-            return (
-                not wrong,
-                f"{len(wrong)} of {len(expected_ids)} not exactly once in {pointer}",
-                f"each of {self._labels(expected_ids)} exactly once",
-                f"{shown} (among {sum(ids.values())} resources listed)",
-            )
-        # unique_ids
-        twice = sorted(rid for rid, n in ids.items() if n > 1)
-        return (
-            not twice,
-            f"{pointer} lists {len(twice)} resources more than once",
-            "every id once",
-            f"listed more than once: {self._labels(twice)}",
-        )
-
-    def _label(self, value: Any) -> str:
-        """A captured id shown with its name (``$user1Id``), as ids alone are unreadable."""
-        for name, captured in self.captures.items():
-            if captured == value:
-                return f"${name} ({value})"
-        return str(value)
-
-    def _name(self, value: Any) -> str:
-        """A captured id by its name alone (``$user1Id``), for titles."""
-        return next((f"${name}" for name, captured in self.captures.items() if captured == value), str(value))
-
-    def _labels(self, values: Iterable[Any]) -> str:
-        return "[" + ", ".join(self._label(v) for v in values) + "]"
-
-    def _label_all(self, value: Any) -> str:
-        return self._label(value) if isinstance(value, str) else _show(value)
+            return _header(response, e.header, e.test, e.argument)
+        pointer = e.pointer or ""
+        if at is None:
+            found, value = resolve(parsed, pointer)
+            at = At(pointer, found, value, parsed)
+        return POINTER_TESTS[e.test](at, render(e.argument, scope), Labels(self.captures))
 
 
-def _is_int(value: Any) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _json_type(value: Any, present: bool) -> str:
-    if not present:
-        return "absent"
-    names = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}
-    return names.get(type(value), type(value).__name__)
-
-
-def _list_problems(body: Any) -> list[str]:
-    if not isinstance(body, dict):
-        return ["the body is not a JSON object"]
-    problems = []
-    if LIST_RESPONSE not in (body.get("schemas") or []):
-        problems.append(f"schemas does not list {LIST_RESPONSE}")
-    for key in ("totalResults", "startIndex", "itemsPerPage"):
-        if not _is_int(body.get(key)):
-            problems.append(f"{key} is {_show(body.get(key))}, not an integer")
-    if not isinstance(body.get("Resources", []), list):
-        problems.append("Resources is not an array")
-    return problems
-
-
-def _show(value: Any, limit: int = 200) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-def _brief(response: httpx.Response, limit: int = 300) -> str:
-    text = response.text
-    return text if len(text) <= limit else text[:limit] + "…"
+def _header(response: httpx.Response, name: str, test: str, argument: Any) -> Verdict:
+    """A response header is there (``present``) or absent, or matches a pattern."""
+    value = response.headers.get(name)
+    if test == "present":
+        shown = "no such header" if value is None else f"{name}: {value}"
+        want = f"a {name} header" if argument else f"no {name} header"
+        what = f"the response has {'no' if value is None else 'a'} {name} header"
+        return Verdict((value is not None) == argument, what, want, shown)
+    ok = value is not None and re.search(argument, value) is not None
+    return Verdict(ok, f"the {name} header is {value!r}", f"matching {argument!r}", repr(value))

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 
-from scim_conformance.okta_bodies import user_body
+from scim_conformance.okta.bodies import user_body
 from scim_conformance.probe import Probe
 from scim_conformance.spec import (
     GROUP_SCHEMA,

@@ -17,7 +17,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from scim_conformance.okta_bodies import group_body, user_body
+from scim_conformance.okta.bodies import group_body, user_body
 from scim_conformance.probe import Probe
 from scim_conformance.spec import PATCH_OP
 from scim_conformance.traffic import redact_text

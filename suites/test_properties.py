@@ -24,19 +24,22 @@ from __future__ import annotations
 import itertools
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
-from urllib.parse import quote, quote_plus
 
 import httpx
 import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 
+from scim_conformance import checks
 from scim_conformance.cleanup import Tracker
-from scim_conformance.okta_bodies import user_body
+from scim_conformance.okta import requests as okta
+from scim_conformance.okta.bodies import user_body
+from scim_conformance.okta.protocol import OKTA_PAGE
+from scim_conformance.okta.requests import ENCODINGS, Encoding
 from scim_conformance.probe import Probe
-from scim_conformance.spec import GROUP_SCHEMA, PATCH_OP, Json
+from scim_conformance.spec import Json
 from scim_conformance.strategies import (
     Profile,
     apply_membership_change,
@@ -79,50 +82,20 @@ def _show(value: Any) -> str:
     return text if text == escaped else f"{text} (= {escaped})"
 
 
-def _contract_view(user: Any) -> dict[str, Any]:
-    """The contract's User attributes (CONTRACT §3; okta-requests.md §4, §6), as comparable values.
-
-    Emails keep only ``value``, ``type`` and ``primary`` (a provider may add ``display``).
-    """
-    user = user if isinstance(user, dict) else {}
-    name = user.get("name") if isinstance(user.get("name"), dict) else {}
-    emails = user.get("emails")
-    if isinstance(emails, list):
-        emails = [
-            {k: e.get(k) for k in ("value", "type", "primary")} if isinstance(e, dict) else e for e in emails
-        ]
-    return {
-        "userName": user.get("userName"),
-        "name.givenName": name.get("givenName"),
-        "name.middleName": name.get("middleName"),
-        "name.familyName": name.get("familyName"),
-        "emails": emails,
-        "displayName": user.get("displayName"),
-        "locale": user.get("locale"),
-        "externalId": user.get("externalId"),
-        "active": user.get("active"),
-    }
+# CONTRACT §3, §4: the User attributes Okta sends and a provider keeps; a provider may add
+# others (an email's display, meta, …), so only these are compared.
+_CONTRACT_KEYS = ("userName", "name", "emails", "displayName", "locale", "externalId", "active")
 
 
 def _differences(sent: Json, got: Json) -> list[str]:
-    view_sent, view_got = _contract_view(sent), _contract_view(got)
-    return [
-        f"{attr}: sent {_show(view_sent[attr])}, got {_show(view_got[attr])}"
-        for attr in view_sent
-        if view_sent[attr] != view_got[attr]
-    ]
+    return checks.differences({k: sent[k] for k in _CONTRACT_KEYS if k in sent}, got)
 
 
 def _fetch(probe: Probe, path: str) -> Json:
     """GET one resource of this run: 200 and a JSON object, else a finding at the test's severity."""
     __tracebackhide__ = True
-    shown = path.rsplit("/", 1)[0] + "/{id}"
-    response = probe.request("GET", path)
-    probe.expect_status(response, 200, title=f"GET {shown} answered {response.status_code}")
-    body = probe.expect_json(response)
-    if not isinstance(body, dict):
-        probe.fail(f"GET {shown}: not a JSON object", expected="a resource", got=response.text)
-    return body
+    kind, rid = path.strip("/").split("/")
+    return probe.read(probe.send(okta.fetch(kind, rid)))  # type: ignore[arg-type]
 
 
 def _okta_user(run: str, user_name: str) -> Json:
@@ -138,15 +111,9 @@ def _okta_user(run: str, user_name: str) -> Json:
     return body
 
 
-# okta-requests.md §3: today's Okta encodes the filter with %20, Okta before 2019 with +
-# (Java's URLEncoder); both encode every other reserved character (@ → %40, + → %2B, ' → %27).
-_ENCODINGS: dict[str, Callable[..., str]] = {"%20": quote, "+": quote_plus}
-
-
-def _lookup(probe: Probe, user_name: str, encoding: str) -> httpx.Response:
+def _lookup(probe: Probe, user_name: str, encoding: Encoding) -> httpx.Response:
     """Okta's lookup before create: ``GET /Users?filter=userName eq "<v>"&startIndex=1&count=100``."""
-    encoded = _ENCODINGS[encoding](f'userName eq "{user_name}"', safe="")
-    return probe.request("GET", "/Users", query=f"filter={encoded}&startIndex=1&count=100")
+    return probe.send(okta.lookup_user(user_name, encoding=encoding))
 
 
 def _listed(body: Json) -> list[tuple[Any, Any]]:
@@ -181,7 +148,6 @@ def _kept_once(probe: Probe, ok: bool, title: str, *, check: str, **kwargs: Any)
 # -- pagination ----------------------------------------------------------------------------------
 
 _LISTED_USERS = 7
-_OKTA_PAGE = 100  # okta-requests.md §9: Okta imports with count=100
 _TAIL_PAGES = 40  # the most pages of `count` one example walks, whatever the target holds
 _PICKS = 10**6  # a startIndex pick's range: more than any window (30 × 40) for an even spread
 
@@ -206,7 +172,7 @@ def listed_users(scim_target: Target, scim_tracker: Tracker, scim_run: str) -> f
 
 
 def _page(probe: Probe, start: int, count: int) -> Json:
-    response = probe.request("GET", "/Users", query=f"startIndex={start}&count={count}")
+    response = probe.send(okta.list_page("Users", start, count))
     body = probe.expect_list_response(response)
     listed = _listed(body)
     where = f"GET /Users?startIndex={start}&count={count}"
@@ -265,7 +231,7 @@ def test_pages_tile_the_listing(probe: Probe, listed_users: frozenset[str], data
     pages: list[tuple[int, int, Json]] = []
     index = 1
     while index < start:  # the head, in Okta's pages
-        size = min(_OKTA_PAGE, start - index)
+        size = min(OKTA_PAGE, start - index)
         pages.append((index, size, _page(probe, index, size)))
         index += size
     index = start
@@ -370,10 +336,12 @@ def test_profile_update_round_trips(probe: Probe, scim_run: str, data: st.DataOb
     body = data.draw(okta_users(marker=_marker(scim_run, "pu")), label="POST /Users body")
     path = f"/Users/{probe.create('/Users', body)['id']}"
     updates = data.draw(st.lists(profile_updates(), min_size=1, max_size=3), label="profile updates")
+    client = probe.okta("aiw")  # a profile update is GET then PUT in both profiles (CONTRACT §2)
+    uid = path.rsplit("/", 1)[1]
     for number, update in enumerate(updates, 1):
-        current = _fetch(probe, path)
-        sent = apply_profile_update(current, update)
-        response = probe.request("PUT", path, body=sent)
+        sent, response = client.update_profile(
+            uid, lambda current, u=update: apply_profile_update(current, u)
+        )
         probe.expect_status(response, 200, title=f"PUT /Users/{{id}} (profile update {number}) was refused")
         differences = _differences(sent, _fetch(probe, path))
         if differences:
@@ -429,7 +397,7 @@ def test_lookup_is_exact(probe: Probe, scim_run: str, data: st.DataObject) -> No
         label="near misses that are no user",
     )
     order = data.draw(st.permutations([user_name, *neighbours]), label="creation order")
-    encoding = data.draw(st.sampled_from(list(_ENCODINGS)), label="space encoding")
+    encoding = data.draw(st.sampled_from(list(ENCODINGS)), label="space encoding")
     created = [(probe.create("/Users", _okta_user(scim_run, name))["id"], name) for name in order]
     for user_id, name in created:
         response = _lookup(probe, name, encoding)
@@ -465,7 +433,7 @@ def test_lookup_ignores_case(probe: Probe, scim_run: str, data: st.DataObject) -
     variants = data.draw(
         st.lists(case_variants(user_name), min_size=1, max_size=2, unique=True), label="case variants"
     )
-    encoding = data.draw(st.sampled_from(list(_ENCODINGS)), label="space encoding")
+    encoding = data.draw(st.sampled_from(list(ENCODINGS)), label="space encoding")
     for variant in variants:
         response = _lookup(probe, variant, encoding)
         _expect_found(probe, response, user_id, user_name, why=f"in another case ({_show(variant)})")
@@ -478,13 +446,10 @@ def _set_active(probe: Probe, path: str, active: bool, profile: Profile) -> None
     """Okta's deactivation (``active`` False) or reactivation: PUT for aiw, PATCH for oin (CONTRACT §2)."""
     __tracebackhide__ = True
     verb = "reactivation" if active else "deactivation"
+    response = probe.okta(profile).set_active(path.rsplit("/", 1)[1], active)
     if profile == "aiw":
-        current = _fetch(probe, path)
-        response = probe.request("PUT", path, body={**current, "active": active})
         probe.expect_status(response, 200, title=f"Okta's {verb} (PUT active={active}) was refused")
     else:
-        patch = {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "value": {"active": active}}]}
-        response = probe.request("PATCH", path, body=patch)
         probe.expect_status(response, 200, 204, title=f"Okta's {verb} (PATCH active={active}) was refused")
 
 
@@ -536,35 +501,22 @@ _USER_GROUPS = (
 def _send_membership(probe: Probe, path: str, profile: Profile, change: Json, name: str, step: int) -> None:
     """One membership push as ``profile`` sends it, with the name update Okta sends alongside (§8).
 
-    aiw: one PUT of the full group (name and members). oin: the membership PATCH,
-    then the rename PATCH ``{"op": "replace", "value": {"id", "displayName"}}``.
+    aiw: GET the group, then PUT it with the name and the full member list.
+    oin: the membership PATCH, then the rename PATCH ``{"op": "replace", "value": {"id", "displayName"}}``.
     """
     __tracebackhide__ = True
-    gid = path.rsplit("/", 1)[1]
+    responses = probe.okta(profile).push_membership(path.rsplit("/", 1)[1], change, name)
     if profile == "aiw":
-        body = {"schemas": [GROUP_SCHEMA], "id": gid, "displayName": name, "members": change["members"]}
-        response = probe.request("PUT", path, body=body)
-        probe.expect_status(response, 200, title=f"membership push {step} (PUT /Groups/{{id}}) was refused")
+        (put,) = responses
+        probe.expect_status(put, 200, title=f"membership push {step} (PUT /Groups/{{id}}) was refused")
         return
-    response = probe.request("PATCH", path, body=change)
+    membership, rename = responses
     probe.expect_status(
-        response, 200, 204, title=f"membership push {step} (PATCH /Groups/{{id}}) was refused"
+        membership, 200, 204, title=f"membership push {step} (PATCH /Groups/{{id}}) was refused"
     )
-    rename = {
-        "schemas": [PATCH_OP],
-        "Operations": [{"op": "replace", "value": {"id": gid, "displayName": name}}],
-    }
-    response = probe.request("PATCH", path, body=rename)
     probe.expect_status(
-        response, 200, 204, title=f"group name update {step} (PATCH /Groups/{{id}}) was refused"
+        rename, 200, 204, title=f"group name update {step} (PATCH /Groups/{{id}}) was refused"
     )
-
-
-def _member_ids(group: Json) -> list[Any]:
-    members = group.get("members")
-    return [
-        m.get("value") if isinstance(m, dict) else m for m in (members if isinstance(members, list) else [])
-    ]
 
 
 def _group_ids(user: Json) -> set[Any]:
@@ -625,7 +577,7 @@ def _expect_members(
     probe: Probe, path: str, users: dict[str, str], expected: frozenset[str], when: str
 ) -> None:
     __tracebackhide__ = True
-    listed = _member_ids(_fetch(probe, path))
+    listed = checks.member_ids(_fetch(probe, path))
     if sorted(map(str, listed)) != sorted(expected):
         probe.fail(
             f"GET /Groups/{{id}} {when}: the members differ from what Okta pushed",

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from scim_conformance.cleanup import Tracker
-from scim_conformance.okta_bodies import group_body, user_body
+from scim_conformance.okta.bodies import group_body, user_body
 from scim_conformance.probe import Probe
 from scim_conformance.spec import Json
 

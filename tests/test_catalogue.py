@@ -33,7 +33,7 @@ from scim_conformance.catalogue import (
     render,
 )
 from scim_conformance.errors import HarnessError
-from scim_conformance.okta_bodies import SAMPLE_CREATE_USER
+from scim_conformance.okta.bodies import SAMPLE_CREATE_USER
 from scim_conformance.resources import fixtures_dir
 from scim_conformance.server.app import create_app
 from scim_conformance.server.config import Realm, ServiceAccount

@@ -18,7 +18,7 @@ import pytest
 from live_targets import pretty, read_log, reference_server, run_suites, scim_path
 
 from scim_conformance.cleanup import Tracker
-from scim_conformance.okta_bodies import user_body
+from scim_conformance.okta.bodies import user_body
 from scim_conformance.target import embedded_target
 
 TOKEN = "parallel-" + secrets.token_hex(16)

@@ -234,7 +234,7 @@ def test_probe_never_writes_to_a_foreign_resource(method: str) -> None:
     """A write to a user or group the run did not create is refused before anything is sent."""
     from scim_conformance.cleanup import Tracker
     from scim_conformance.errors import HarnessError
-    from scim_conformance.okta_bodies import user_body
+    from scim_conformance.okta.bodies import user_body
     from scim_conformance.probe import Probe
     from scim_conformance.target import embedded_target
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from scim_conformance import spec
-from scim_conformance.okta_bodies import SAMPLE_CREATE_USER, SAMPLE_PUT_USER
+from scim_conformance.okta.bodies import SAMPLE_CREATE_USER, SAMPLE_PUT_USER
 from scim_conformance.schemas import (
     BASE_URI,
     KINDS,

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument, NoSuchExample
 
-from scim_conformance.okta_bodies import SAMPLE_CREATE_USER
+from scim_conformance.okta.bodies import SAMPLE_CREATE_USER
 from scim_conformance.server.definitions import resource_types
 from scim_conformance.server.filtering import matches, parse_filter
 from scim_conformance.server.patching import apply_patch

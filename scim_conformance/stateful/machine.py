@@ -11,14 +11,15 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
-import math
 from collections.abc import Mapping
 
 import httpx
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, MultipleResults, initialize, invariant, multiple, precondition, rule
 
-from ..probe import same_json
+from ..checks import MISSING, differences, same_json, show, values_of
+from ..okta import ImportLoops
+from ..okta import requests as okta
 from ..spec import GROUP_SCHEMA, PATCH_OP, Json
 from ..strategies import (
     apply_membership_change,
@@ -29,10 +30,8 @@ from ..strategies import (
     okta_users,
     profile_updates,
 )
-from ..target import OKTA_CONTENT_TYPE
-from .compare import MISSING, differences, show, similar_login, values_of
+from .logins import similar_login
 from .model import USER_KEYS, ModelGroup, ModelUser
-from .operations import OKTA_PAGE
 from .steps import Session, StepMachine
 
 
@@ -60,29 +59,18 @@ class ProvisioningMachine(StepMachine):
         with self._step(rule_name, f"{description} → {label}"):
             # CONTRACT §3: Okta looks the login up first, and creates the user on a miss.
             self._expect_found("Users", "userName", body["userName"], [])
-            uid = self._create("Users", body)
+            uid = self._created("Users", self.okta.create_user(body))
             self.model.users[uid] = ModelUser(label, {k: copy.deepcopy(body[k]) for k in USER_KEYS})
             return uid
 
     def _set_active(self, uid: str, active: bool) -> None:
-        if self.profile == "aiw":
-            # AIW: every change to a user is a PUT of the full resource (okta-requests.md §7).
-            body = self._get("Users", uid)
-            body["active"] = active
-            self._expect_status(self._send("PUT", f"/Users/{uid}", body=body), 200)
-        else:
-            patch = {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "value": {"active": active}}]}
-            self._expect_status(self._send("PATCH", f"/Users/{uid}", body=patch), 200, 204)
+        # AIW: GET then PUT of the full resource; OIN: PATCH without path (okta-requests.md §7).
+        self._expect_status(self.okta.set_active(uid, active), *self._write_statuses())
         self.model.users[uid].active = active
 
-    def _put_group(self, gid: str, *, members: frozenset[str] | None = None, name: str | None = None) -> Json:
-        """AIW: GET the group, then PUT it back with Okta's displayName and full member list."""
-        group = self.model.groups[gid]
-        body = self._get("Groups", gid)
-        body["displayName"] = group.display_name if name is None else name
-        body["members"] = self.model.member_list(group.members if members is None else members)
-        self._expect_status(self._send("PUT", f"/Groups/{gid}", body=body), 200)
-        return body
+    def _write_statuses(self) -> tuple[int, ...]:
+        """What a PUT (AIW) or a PATCH (OIN, which may answer 204) is answered (CONTRACT §4)."""
+        return (200,) if self.profile == "aiw" else (200, 204)
 
     def _change_members(
         self, gid: str, target: frozenset[str], operations: list[Json], *, name: str | None = None
@@ -97,20 +85,14 @@ class ProvisioningMachine(StepMachine):
         group = self.model.groups[gid]
         name = group.display_name if name is None else name
         if self.profile == "aiw":
-            change = self._put_group(gid, members=target, name=name)
+            change: Json = {"members": self.model.member_list(target)}
         else:
             change = {"schemas": [PATCH_OP], "Operations": operations}
-            self._expect_status(self._send("PATCH", f"/Groups/{gid}", body=change), 200, 204)
-            self._patch_name(gid, name)
+        for response in self.okta.push_membership(gid, change, name):
+            self._expect_status(response, *self._write_statuses())
         group.members = apply_membership_change(group.members, change)
         group.display_name = name
         self._ever["member"] |= bool(group.members)
-
-    def _patch_name(self, gid: str, name: str) -> None:
-        """OIN's group name update: no path, the id inside value (okta-requests.md §8)."""
-        value = {"id": gid, "displayName": name}
-        patch = {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "value": value}]}
-        self._expect_status(self._send("PATCH", f"/Groups/{gid}", body=patch), 200, 204)
 
     def _renamed(self, data: st.DataObject) -> str | None:
         """The group's new name when Okta's admin renamed it since the last push, else None."""
@@ -165,8 +147,10 @@ class ProvisioningMachine(StepMachine):
                 "update_profile", f"{model.label} is deactivated: Okta pushes to assigned users"
             )
         with self._step("update_profile", f"{self._name(user)} {show(update, 120)}"):
-            body = apply_profile_update(self._get("Users", user), update)
-            self._expect_status(self._send("PUT", f"/Users/{user}", body=body), 200)
+            _, response = self.okta.update_profile(
+                user, lambda current: apply_profile_update(current, update)
+            )
+            self._expect_status(response, 200)
             model.attributes = apply_profile_update(model.attributes, update)
         return None
 
@@ -216,37 +200,31 @@ class ProvisioningMachine(StepMachine):
         seen = dict.fromkeys(ours, 0)
         clashes: list[str] = []
         keys = {collision_key(name): rid for rid, name in ours.items()}
-        start, pages, limit = 1, 0, 10
-        while True:
-            pages += 1
+        try:
+            for page in self.okta.import_pages(kind):  # type: ignore[arg-type]
+                self._expect_status(page.response, 200)
+                body = self._resource(
+                    page.response, f"GET /{kind}?startIndex={page.start}&count={page.count}"
+                )
+                resources = [r for r in page.resources if isinstance(r, dict)] if body else []
+                for resource in resources:
+                    rid, value = resource.get("id"), resource.get(key)
+                    if isinstance(rid, str) and rid in seen:
+                        seen[rid] += 1
+                    elif isinstance(value, str) and (owner := keys.get(collision_key(value))) is not None:
+                        clashes.append(f"{rid} has the {key} of {self._name(owner)}")
+                if page.number == 1 or any(str(r.get("id")) in seen for r in resources):
+                    # Other clients' resources are not this run's findings: the first page (the
+                    # list itself) and the pages listing ours are checked against the schemas.
+                    self.probe.validate(page.response, operation=self._operation())
+        except ImportLoops as loop:
             self._expect(
-                pages <= limit,
-                f"the import of /{kind} did not end after {limit} pages",
+                False,
+                f"the import of /{kind} did not end after {loop.limit} pages",
                 kind="import",
                 expected="startIndex to pass totalResults",
-                got=f"still paging at startIndex={start}: the import loops or totalResults grows",
+                got=f"still paging at startIndex={loop.start}: the import loops or totalResults grows",
             )
-            query = f"startIndex={start}&count={OKTA_PAGE}"
-            response = self._send("GET", f"/{kind}", query=query, validate=False)
-            self._expect_status(response, 200)
-            body = self._resource(response, f"GET /{kind}?{query}")
-            page, total = body.get("Resources"), body.get("totalResults")
-            resources = [r for r in page if isinstance(r, dict)] if isinstance(page, list) else []
-            for resource in resources:
-                rid, value = resource.get("id"), resource.get(key)
-                if isinstance(rid, str) and rid in seen:
-                    seen[rid] += 1
-                elif isinstance(value, str) and (owner := keys.get(collision_key(value))) is not None:
-                    clashes.append(f"{rid} has the {key} of {self._name(owner)}")
-            if pages == 1 or any(str(r.get("id")) in seen for r in resources):
-                # Other clients' resources are not this run's findings: the first page (the
-                # list itself) and the pages listing ours are checked against the schemas.
-                self.probe.validate(response, operation=self._operation())
-            if not (isinstance(total, int) and resources) or start + OKTA_PAGE > total:
-                break
-            start += OKTA_PAGE
-            if pages == 1:
-                limit = math.ceil(total / OKTA_PAGE) + 10  # room for other clients' creations
         wrong = [f"{self._name(rid)} listed {n} times" for rid, n in seen.items() if n != 1]
         self._expect(
             not wrong and not clashes,
@@ -270,7 +248,8 @@ class ProvisioningMachine(StepMachine):
         name = self._group_name(data)
         label = f"group{len(self.model.groups) + len(self.model.deleted_groups)}"
         with self._step("create_group", f"{name} → {label}"):
-            gid = self._create("Groups", {"schemas": [GROUP_SCHEMA], "displayName": name, "members": []})
+            body = {"schemas": [GROUP_SCHEMA], "displayName": name, "members": []}
+            gid = self._created("Groups", self.okta.create_group(body))
             self.model.groups[gid] = ModelGroup(label, name)
             return gid
 
@@ -291,7 +270,7 @@ class ProvisioningMachine(StepMachine):
             return self._skip("add_members", f"no active non-member among {self._names(set(users))}")
         name = self._renamed(data)
         with self._step("add_members", f"{self._name(group)} + {self._names(added)}{self._as(name)}"):
-            operation = {"op": "add", "path": "members", "value": self.model.member_list(added)}
+            operation = okta.add_members_operation(self.model.member_list(added))
             self._change_members(group, current | added, [operation], name=name)
         return None
 
@@ -310,7 +289,7 @@ class ProvisioningMachine(StepMachine):
         removed = frozenset(current[p % len(current)] for p in picks)
         name = self._renamed(data)
         with self._step("remove_members", f"{self._name(group)} - {self._names(removed)}{self._as(name)}"):
-            ops = [{"op": "remove", "path": f"members[value eq {json.dumps(u)}]"} for u in sorted(removed)]
+            ops = [okta.remove_member_operation(u) for u in sorted(removed)]
             self._change_members(group, frozenset(current) - removed, ops, name=name)
         return None
 
@@ -321,7 +300,7 @@ class ProvisioningMachine(StepMachine):
         members = frozenset(u for u in users if self.model.users[u].active)
         name = self._renamed(data)
         with self._step("push_members", f"{self._name(group)} = {self._names(members)}{self._as(name)}"):
-            operation = {"op": "replace", "path": "members", "value": self.model.member_list(members)}
+            operation = okta.replace_members_operation(self.model.member_list(members))
             self._change_members(group, members, [operation], name=name)
 
     @rule(group=groups, data=st.data())
@@ -330,10 +309,8 @@ class ProvisioningMachine(StepMachine):
         if not self._live("rename_group", group):
             return
         with self._step("rename_group", f"{self._name(group)} to {name}"):
-            if self.profile == "aiw":
-                self._put_group(group, name=name)
-            else:
-                self._patch_name(group, name)
+            members = self.model.member_list(self.model.groups[group].members)
+            self._expect_status(self.okta.rename_group(group, name, members), *self._write_statuses())
             self.model.groups[group].display_name = name
 
     @rule(group=groups)
@@ -348,7 +325,7 @@ class ProvisioningMachine(StepMachine):
         if not self._live("delete_group", group):
             return
         with self._step("delete_group", self._name(group)):
-            self._expect_status(self._send("DELETE", f"/Groups/{group}"), 204, 200)
+            self._expect_status(self.okta.delete_group(group), 204, 200)
             self.model.deleted_groups[group] = self.model.groups.pop(group)
 
     def teardown(self) -> None:
@@ -360,9 +337,8 @@ class ProvisioningMachine(StepMachine):
         """
         for gid in self.model.groups:
             with contextlib.suppress(httpx.HTTPError):
-                response = self.probe.target.client.delete(
-                    f"/Groups/{gid}", headers={"Content-Type": OKTA_CONTENT_TYPE}
-                )
+                request = okta.delete_group(gid)
+                response = self.probe.target.client.delete(request.path, headers=dict(request.headers))
                 if response.status_code in (200, 204):
                     self.probe.tracker.gone(gid)
 
@@ -441,7 +417,7 @@ class ProvisioningMachine(StepMachine):
         """A deleted group answers 404."""
         with self._reporting():
             for gid, group in self.model.deleted_groups.items():
-                response = self._send("GET", f"/Groups/{gid}")
+                response = self.okta.fetch("Groups", gid)
                 self._expect(
                     response.status_code == 404,
                     f"GET /Groups/{{id}} of the deleted {group.label} answered {response.status_code}",

@@ -13,16 +13,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 from hypothesis.stateful import RuleBasedStateMachine
 
+from .. import checks
+from ..checks import Verdict, json_or_none, show
+from ..core.text import scim_path
 from ..errors import ConformanceFailure
-from ..probe import Probe, json_or_none
+from ..okta import OktaClient, Request
+from ..okta import requests as okta
+from ..probe import Probe
 from ..spec import Json
 from ..strategies import Profile
-from .compare import show
 from .model import Model
 from .operations import CHECK, KINDS, OPERATIONS
 from .report import Note, log_lines, now, sequence_text
@@ -58,21 +61,54 @@ class StepMachine(RuleBasedStateMachine):
         self.notes: dict[int, Note] = {}
         self.rule = ""
         self._purpose = "invariant"
+        self.okta = OktaClient(self.profile, self._send_request, self._read)
+        """Okta's requests under this run's profile, sent (and noted by step) through :meth:`_send`."""
 
     # -- requests and findings ---------------------------------------------------
 
     def _send(
-        self, method: str, path: str, *, query: str | None = None, body: Any = None, validate: bool = True
+        self,
+        method: str,
+        path: str,
+        *,
+        query: str | None = None,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        validate: bool = True,
     ) -> httpx.Response:
         recorder = self.probe.target.recorder
         mark, sent = recorder.mark(), now()
         try:
             return self.probe.request(
-                method, path, query=query, body=body, operation=self._operation(), validate=validate
+                method,
+                path,
+                query=query,
+                body=body,
+                headers=headers,
+                operation=self._operation(),
+                validate=validate,
             )
         finally:
             for exchange in recorder.since(mark):
                 self.notes[exchange.number] = Note(len(self.steps), self.rule, self._purpose, sent)
+
+    def _send_request(self, request: Request, *, validate: bool = True) -> httpx.Response:
+        return self._send(
+            request.method,
+            request.path,
+            query=request.query,
+            body=request.body,
+            headers=dict(request.headers),
+            validate=validate,
+        )
+
+    def _read(self, response: httpx.Response) -> Json:
+        """A GET of one resource: 200 and a JSON object, else a finding naming the resource."""
+        kind, _, rid = scim_path(response.request.url.path).strip("/").partition("/")
+        self._expect_status(
+            response, 200, what=f"GET /{kind}/{{id}} of {self._name(rid)} answered {response.status_code}"
+        )
+        return self._resource(response, f"GET /{kind}/{{id}}")
 
     def _operation(self) -> str:
         if not self.rule:
@@ -80,6 +116,11 @@ class StepMachine(RuleBasedStateMachine):
         text = OPERATIONS.get(f"{self.rule}:{self.profile}") or OPERATIONS[self.rule]
         checked = ", checked after it" if self._purpose == "invariant" else ""
         return f"{text} ({self.profile}; step {len(self.steps)}{checked})"
+
+    def _judge(self, verdict: Verdict, *, kind: str, what: str = "") -> None:
+        """A check's verdict, as a mismatch of ``kind``; its own words unless ``what`` is given."""
+        __tracebackhide__ = True
+        self._expect(verdict.ok, what or verdict.what, kind=kind, expected=verdict.expected, got=verdict.got)
 
     def _expect(self, ok: bool, what: str, *, kind: str, expected: str, got: str) -> None:
         __tracebackhide__ = True
@@ -103,27 +144,14 @@ class StepMachine(RuleBasedStateMachine):
 
     def _expect_status(self, response: httpx.Response, *allowed: int, what: str = "") -> None:
         __tracebackhide__ = True
-        request = response.request
-        path = request.url.path.rsplit("/scim/v2", 1)[-1]
-        self._expect(
-            response.status_code in allowed,
-            what or f"{request.method} {path} answered {response.status_code}",
-            kind="request",
-            expected=" or ".join(map(str, allowed)),
-            got=f"{response.status_code} {response.text[:300]}".rstrip(),
-        )
+        self._judge(checks.status(response, *allowed), kind="request", what=what)
 
     def _resource(self, response: httpx.Response, what: str) -> Json:
         """The JSON object of a response; anything else is a finding."""
         __tracebackhide__ = True
+        verdict = checks.json_object(response)
+        self._judge(verdict, kind="request", what=f"{what}: the response is not a JSON resource")
         body = json_or_none(response)
-        self._expect(
-            isinstance(body, dict),
-            f"{what}: the response is not a JSON resource",
-            kind="request",
-            expected="a JSON object",
-            got=response.text[:300] or "an empty body",
-        )
         return body if isinstance(body, dict) else {}
 
     def _name(self, rid: str) -> str:
@@ -177,16 +205,11 @@ class StepMachine(RuleBasedStateMachine):
     # -- request shapes shared by rules --------------------------------------------
 
     def _get(self, kind: str, rid: str) -> Json:
-        response = self._send("GET", f"/{kind}/{rid}")
-        self._expect_status(
-            response, 200, what=f"GET /{kind}/{{id}} of {self._name(rid)} answered {response.status_code}"
-        )
-        return self._resource(response, f"GET /{kind}/{{id}}")
+        return self._read(self.okta.fetch(kind, rid))  # type: ignore[arg-type]
 
     def _lookup(self, kind: str, attribute: str, value: str) -> list[Json]:
         # okta-requests.md §3, §8: %20 for spaces, the value percent-encoded (%22, %40, UTF-8).
-        query = f"filter={attribute}%20eq%20%22{quote(value, safe='')}%22&startIndex=1&count=100"
-        response = self._send("GET", f"/{kind}", query=query)
+        response = self._send_request(okta.lookup(kind, attribute, value))  # type: ignore[arg-type]
         if response.status_code == 404:
             return []  # Okta reads a 404 as "not found" too (okta-requests.md §3)
         self._expect_status(response, 200)
@@ -203,15 +226,9 @@ class StepMachine(RuleBasedStateMachine):
             got="; ".join(f"{r.get('id')} {attribute} {show(r.get(attribute))}" for r in found) or "nothing",
         )
 
-    def _create(self, kind: str, body: Json) -> str:
-        response = self._send("POST", f"/{kind}", body=body)
+    def _created(self, kind: str, response: httpx.Response) -> str:
+        """The id of what a POST created: 200/201 and a non-empty string id, else a finding."""
         self._expect_status(response, 200, 201)
-        rid = self._resource(response, f"POST /{kind}").get("id")
-        self._expect(
-            isinstance(rid, str) and bool(rid),
-            f"POST /{kind}: the created resource has no id",
-            kind="request",
-            expected='a non-empty string "id"',
-            got=response.text[:300],
-        )
-        return str(rid)
+        body = self._resource(response, f"POST /{kind}")
+        self._judge(checks.created_id(response, body), kind="request")
+        return str(body.get("id"))

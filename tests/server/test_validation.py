@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scim_conformance.okta_bodies import SAMPLE_CREATE_USER, SAMPLE_PUT_USER
+from scim_conformance.okta.bodies import SAMPLE_CREATE_USER, SAMPLE_PUT_USER
 from scim_conformance.server.definitions import AttributeDef, ResourceTypeDef, SchemaDef, resource_types
 from scim_conformance.server.errors import ScimError
 from scim_conformance.server.validation import prepare, project
