@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from .okta import requests as okta
 from .okta.protocol import OKTA_CONTENT_TYPE
 from .spec import Json
 from .target import Target
@@ -91,6 +92,12 @@ class Tracker:
                 leftovers.append(f"{entry.kind} {entry.id} ({entry.label}): {problem}")
         return {"created": len(entries), "requests": requests, "leftovers": leftovers}
 
+    def _send(self, request: okta.Request) -> httpx.Response:
+        headers = dict(request.headers)
+        if request.body is not None:
+            headers.setdefault("Content-Type", OKTA_CONTENT_TYPE)
+        return self.target.client.request(request.method, request.path, json=request.body, headers=headers)
+
     def _learn_user_delete(self, entries: list[_Created]) -> int:
         """Find out whether DELETE /Users works, on a user that needs no cleanup request otherwise.
 
@@ -123,15 +130,18 @@ class Tracker:
     def _clean(self, entry: _Created) -> str | None:
         path = f"/{entry.kind}s/{entry.id}"
         try:
-            if entry.kind == "Group" or self.user_delete_supported:
+            if entry.kind == "Group":
+                response = self._send(okta.delete_group(entry.id))
+                ok = response.status_code in (200, 204, 404)
+            elif self.user_delete_supported:
+                # Not Okta's (it never deletes users): the harness's own, on a target that allows it.
                 response = self.target.client.delete(path, headers={"Content-Type": OKTA_CONTENT_TYPE})
                 ok = response.status_code in (200, 204, 404)
             else:
+                # AIW's deactivation: PUT of the last-seen resource with active false (okta-requests.md §7).
                 body = copy.deepcopy(entry.last_seen)
                 body["active"] = False
-                response = self.target.client.put(
-                    path, json=body, headers={"Content-Type": OKTA_CONTENT_TYPE}
-                )
+                response = self._send(okta.replace("Users", entry.id, body))
                 ok = response.status_code == 200
         except httpx.HTTPError as exc:
             return f"{type(exc).__name__}: {exc}"

@@ -25,6 +25,7 @@ from .core.terms import Profile
 from .core.text import scim_path
 from .errors import PROFILES, ConformanceFailure, HarnessError
 from .okta import OktaClient, Request
+from .okta import requests as okta
 from .okta.protocol import OKTA_CONTENT_TYPE
 from .spec import Json
 from .target import Target
@@ -366,7 +367,7 @@ class Probe:
             "its id (MUST)",
             "operation": operation or ("Create group" if path == "/Groups" else "Create user"),
         }
-        response = self.request("POST", path, body=body, operation=operation)
+        response = self.send(okta.create(path.strip("/"), body), operation=operation)  # type: ignore[arg-type]
         self.expect_status(response, 200, 201, **create)
         created = self.expect_json(response, **create)
         verdict = checks.created_id(response, created)

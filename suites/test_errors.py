@@ -17,39 +17,53 @@ from urllib.parse import quote
 import httpx
 import pytest
 
+from scim_conformance.okta import requests as okta
 from scim_conformance.okta.bodies import group_body, user_body
 from scim_conformance.probe import Probe
-from scim_conformance.spec import PATCH_OP
 from scim_conformance.traffic import redact_text
 
 _HTTP_401 = "RFC 7644 §3.12: a missing or invalid authorization header answers 401 (MUST)"
 _WWW_AUTHENTICATE = "RFC 9110 §11.6.1, §15.5.2: a 401 response carries WWW-Authenticate (MUST)"
 
 
-def _refused_everywhere(probe: Probe, run: str, how: str, **credentials: object) -> None:
+def _refused_everywhere(probe: Probe, run: str, how: str, **credentials: Any) -> None:
     """Every Okta request sent ``how`` (no token, a bad one) is refused: none is served."""
     __tracebackhide__ = True
     # The lists first: they need nothing created, so a target that cannot create
     # still has its authentication checked.
-    _refused(probe, how, "GET", "/Users", query="startIndex=1&count=1", **credentials)
-    _refused(probe, how, "GET", "/Groups", query="startIndex=1&count=1", **credentials)
+    _refused(probe, how, okta.list_page("Users", 1, 1), **credentials)
+    _refused(probe, how, okta.list_page("Groups", 1, 1), **credentials)
     # Then reads and writes, each on a resource of this run: a server that checks the
     # token for some methods only is caught, and nothing of anyone else is touched.
     user = probe.create("/Users", user_body(run, "auth"))
     group = probe.create("/Groups", group_body(run, "auth"))
     uid, gid = user["id"], group["id"]
-    unchanged = {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "value": {"active": True}}]}
-    _refused(probe, how, "GET", f"/Users/{uid}", **credentials)
-    _refused(probe, how, "POST", "/Users", body=user_body(run, "auth"), **credentials)
-    _refused(probe, how, "PUT", f"/Users/{uid}", body=user, **credentials)
-    _refused(probe, how, "PATCH", f"/Users/{uid}", body=unchanged, **credentials)
-    _refused(probe, how, "DELETE", f"/Groups/{gid}", **credentials)
+    _refused(probe, how, okta.fetch("Users", uid), **credentials)
+    _refused(probe, how, okta.create("Users", user_body(run, "auth")), **credentials)
+    _refused(probe, how, okta.replace("Users", uid, user), **credentials)
+    _refused(probe, how, okta.patch("Users", uid, [okta.set_active_operation(True)]), **credentials)
+    _refused(probe, how, okta.delete_group(gid), **credentials)
 
 
-def _refused(probe: Probe, how: str, method: str, path: str, **options: Any) -> None:
-    """One request sent ``how`` gets 401 with a SCIM Error and WWW-Authenticate."""
+def _refused(
+    probe: Probe,
+    how: str,
+    request: okta.Request,
+    *,
+    anonymous: bool = False,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """One of Okta's requests sent ``how`` (no or a bad token) gets 401, a SCIM Error, WWW-Authenticate."""
     __tracebackhide__ = True
-    response = probe.request(method, path, **options)
+    method, path = request.method, request.path
+    response = probe.request(
+        method,
+        path,
+        query=request.query,
+        body=request.body,
+        headers={**dict(request.headers), **(headers or {})},
+        anonymous=anonymous,
+    )
     shown = re.sub(r"^/(Users|Groups)/.+$", r"/\1/{id}", path)
     status = response.status_code
     probe.expect(

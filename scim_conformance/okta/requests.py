@@ -78,9 +78,14 @@ def replace(kind: Kind, rid: str, body: Json) -> Request:
     return Request("PUT", f"/{kind}/{rid}", body=body)
 
 
+def patch_body(operations: list[Json]) -> Json:
+    """A PatchOp body (RFC 7644 §3.5.2) holding Okta's ``operations``."""
+    return {"schemas": [PATCH_OP], "Operations": operations}
+
+
 def patch(kind: Kind, rid: str, operations: list[Json]) -> Request:
     """``PATCH`` with Okta's operations (okta-requests.md §7, §8): OIN's changes."""
-    return Request("PATCH", f"/{kind}/{rid}", body={"schemas": [PATCH_OP], "Operations": operations})
+    return Request("PATCH", f"/{kind}/{rid}", body=patch_body(operations))
 
 
 def delete_group(gid: str) -> Request:

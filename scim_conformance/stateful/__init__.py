@@ -27,10 +27,14 @@ consumed bundle, an "imported already" flag) lets a step the shrinker deletes
 change which rule a later step draws: shrunk sequences then keep steps they do
 not need.
 
-Modules: ``operations`` (the kinds of mismatch and Okta's operations, as data),
-``model``, ``compare``, ``steps`` (requests, findings and the failure report
-of one run), ``machine`` (the rules and invariants), ``report`` (a failing
-sequence as text and as request-log lines), ``runner``.
+Okta's requests are sent by the run's :class:`~scim_conformance.okta.OktaClient`
+and answers judged by :mod:`scim_conformance.checks`, as in every other driver.
+
+Modules: ``operations`` (the kinds of mismatch, and which of Okta's operations
+each rule is), ``model``, ``logins`` (neighbouring logins), ``steps`` (requests,
+findings and the failure report of one run), ``machine`` (the rules and
+invariants), ``report`` (a failing sequence as text and as request-log lines),
+``runner``.
 """
 
 from .machine import ProvisioningMachine

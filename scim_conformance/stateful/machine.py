@@ -20,7 +20,7 @@ from hypothesis.stateful import Bundle, MultipleResults, initialize, invariant, 
 from ..checks import MISSING, differences, same_json, show, values_of
 from ..okta import ImportLoops
 from ..okta import requests as okta
-from ..spec import GROUP_SCHEMA, PATCH_OP, Json
+from ..spec import GROUP_SCHEMA, Json
 from ..strategies import (
     apply_membership_change,
     apply_profile_update,
@@ -87,7 +87,7 @@ class ProvisioningMachine(StepMachine):
         if self.profile == "aiw":
             change: Json = {"members": self.model.member_list(target)}
         else:
-            change = {"schemas": [PATCH_OP], "Operations": operations}
+            change = okta.patch_body(operations)
         for response in self.okta.push_membership(gid, change, name):
             self._expect_status(response, *self._write_statuses())
         group.members = apply_membership_change(group.members, change)

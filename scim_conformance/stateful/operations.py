@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import Final
 
+from ..core.terms import Profile
+from ..okta.operations import OPERATIONS
+
 CHECK: Final = "stateful.model"
-OKTA_PAGE: Final = 100  # okta-requests.md §9: imports page with count=100
-MISSING: Final = object()
-# Headers the HTTP server adds itself, which the request log leaves out (docs/request-log.md).
-_SERVER_HEADERS: Final = frozenset({"date", "server"})
 
 # Each kind of mismatch: its severity (CONTRACT §5) and the requirement it breaks.
 KINDS: Final[dict[str, tuple[str, str]]] = {
@@ -46,34 +45,33 @@ KINDS: Final[dict[str, tuple[str, str]]] = {
     ),
 }
 
-_USER_PUT = "GET /Users/{id}, then PUT /Users/{id} with the full resource"
-_GROUP_PUT = "GET /Groups/{id}, then PUT /Groups/{id} with the displayName and full member list"
-# okta-requests.md §8: "the group name update operation is triggered each time there's a group
-# membership update operation".
-_NAME_UPDATE = ', then the name update PATCH {"op":"replace","value":{"id","displayName"}}'
-OPERATIONS: Final[dict[str, str]] = {
-    "create_user": "Create user: GET /Users?filter=userName eq … (a miss), then POST /Users",
-    "create_similar_user": "Create user (login a prefix or an extension of another's): lookup, then POST",
-    "update_profile": f"Push profile update: {_USER_PUT}",
-    "deactivate_user:aiw": f"Deactivate user: {_USER_PUT}, active false",
-    "deactivate_user:oin": 'Deactivate user: PATCH /Users/{id} {"op":"replace","value":{"active":false}}',
-    "reactivate_user:aiw": f"Reactivate (re-assign) user: userName eq lookup, {_USER_PUT}, active true",
-    "reactivate_user:oin": "Reactivate (re-assign) user: userName eq lookup, then PATCH /Users/{id} "
-    '{"op":"replace","value":{"active":true}}',
-    "lookup_user": "User lookup: GET /Users?filter=userName eq …&startIndex=1&count=100",
-    "import_resources": "Import: GET /Users?startIndex=1&count=100, 101, … until totalResults; then /Groups",
-    "create_group": "Push group: POST /Groups",
-    "lookup_group": "Group lookup: GET /Groups?filter=displayName eq …&startIndex=1&count=100",
-    "add_members:aiw": f"Push membership: {_GROUP_PUT}",
-    "add_members:oin": 'Push membership: PATCH /Groups/{id} {"op":"add","path":"members","value":[…]}'
-    + _NAME_UPDATE,
-    "remove_members:aiw": f"Push membership: {_GROUP_PUT}",
-    "remove_members:oin": 'Push membership: PATCH /Groups/{id} {"op":"remove","path":"members[value eq …]"}'
-    + _NAME_UPDATE,
-    "push_members:aiw": f"Full group push: {_GROUP_PUT}",
-    "push_members:oin": 'Full group push: PATCH /Groups/{id} {"op":"replace","path":"members",…}'
-    + _NAME_UPDATE,
-    "rename_group:aiw": f"Rename group: {_GROUP_PUT}",
-    "rename_group:oin": 'Rename group: PATCH /Groups/{id} {"op":"replace","value":{"id","displayName"}}',
-    "delete_group": "Delete group (unlink pushed group): DELETE /Groups/{id}",
+# Each rule of the machine is one of Okta's operations (okta.operations): its words in findings.
+RULE_OPERATIONS: Final[dict[str, str]] = {
+    "create_user": "create-user",
+    "create_similar_user": "create-user",
+    "update_profile": "update-profile",
+    "deactivate_user": "deactivate",
+    "reactivate_user": "reactivate",
+    "lookup_user": "lookup-user",
+    "create_group": "create-group",
+    "lookup_group": "lookup-group",
+    "add_members": "add-members",
+    "remove_members": "remove-members",
+    "push_members": "push-members",
+    "rename_group": "rename-group",
+    "delete_group": "delete-group",
 }
+
+
+def describe(rule: str, profile: Profile) -> str:
+    """The Okta operation a rule performs, with the requests it sends under ``profile``."""
+    if rule == "import_resources":
+        users, groups = OPERATIONS["import-users"], OPERATIONS["import-groups"]
+        return f"Import: {users.requests[profile][0]}; then {groups.requests[profile][0]}"
+    operation = OPERATIONS[RULE_OPERATIONS[rule]]
+    described = operation.describe(profile)
+    if rule == "create_similar_user":
+        return described.replace(
+            "Create user", "Create user (login a prefix or an extension of another's)", 1
+        )
+    return described

@@ -27,7 +27,7 @@ from ..probe import Probe
 from ..spec import Json
 from ..strategies import Profile
 from .model import Model
-from .operations import CHECK, KINDS, OPERATIONS
+from .operations import CHECK, KINDS, describe
 from .report import Note, log_lines, now, sequence_text
 
 
@@ -113,7 +113,7 @@ class StepMachine(RuleBasedStateMachine):
     def _operation(self) -> str:
         if not self.rule:
             return ""
-        text = OPERATIONS.get(f"{self.rule}:{self.profile}") or OPERATIONS[self.rule]
+        text = describe(self.rule, self.profile)
         checked = ", checked after it" if self._purpose == "invariant" else ""
         return f"{text} ({self.profile}; step {len(self.steps)}{checked})"
 

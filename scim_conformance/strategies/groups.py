@@ -28,7 +28,7 @@ from hypothesis.errors import InvalidArgument
 
 from ..okta import requests as okta
 from ..okta.protocol import OKTA_PATCH_CHUNK
-from ..spec import GROUP_SCHEMA, PATCH_OP, Json
+from ..spec import GROUP_SCHEMA, Json
 from .names import _check_marker
 from .users import _texts
 
@@ -104,10 +104,6 @@ def _member(displays: Mapping[str, str] | None, member_id: str) -> Json:
     return okta.member(member_id, None if displays is None else displays[member_id])
 
 
-def _patch(operations: list[Json]) -> Json:
-    return {"schemas": [PATCH_OP], "Operations": operations}
-
-
 def _changes(
     profile: Profile,
     order: list[str],
@@ -121,7 +117,7 @@ def _changes(
         if profile == "aiw":
             bodies.append({"schemas": [GROUP_SCHEMA], "members": members})
         elif form == "replace":
-            bodies.append(_patch([okta.replace_members_operation(members)]))
+            bodies.append(okta.patch_body([okta.replace_members_operation(members)]))
         else:
             delta = [("remove", i) for i in order if i in current - target]
             delta += [("add", i) for i in order if i in target - current]
@@ -131,7 +127,7 @@ def _changes(
                 added = [_member(displays, i) for op, i in chunk if op == "add"]
                 if added:
                     operations.append(okta.add_members_operation(added))
-                bodies.append(_patch(operations))
+                bodies.append(okta.patch_body(operations))
         current = target
     return bodies
 

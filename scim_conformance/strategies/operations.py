@@ -15,6 +15,7 @@ from typing import Final, Literal, get_args
 
 from hypothesis import strategies as st
 
+from ..okta.operations import OPERATIONS
 from .groups import Profile, _check_profile
 
 __all__ = ["OPERATION_NAMES", "OktaOperation", "OperationName", "operation_sequences"]
@@ -34,34 +35,19 @@ OperationName = Literal[
 ]
 OPERATION_NAMES: Final[tuple[OperationName, ...]] = get_args(OperationName)
 
-_LOOKUP: Final = 'GET /Users?filter=userName eq "{userName}"&startIndex=1&count=100'
-_BOTH: Final[dict[str, tuple[str, ...]]] = {
-    # CONTRACT §3: Okta looks a user up before creating it.
-    "create_user": (_LOOKUP, "POST /Users"),
-    # CONTRACT §2: profile updates are GET then PUT in both profiles.
-    "update_profile": ("GET /Users/{id}", "PUT /Users/{id}"),
-    "lookup": (_LOOKUP,),
-    # CONTRACT §3: then startIndex=101, 201, … until totalResults.
-    "import": ("GET /Users?startIndex=1&count=100",),
-    "create_group": ("POST /Groups",),
-    "delete_group": ("DELETE /Groups/{id}",),
-}
-# CONTRACT §2: the operations whose method depends on the profile.
-_BY_PROFILE: Final[dict[str, dict[str, tuple[str, ...]]]] = {
-    "aiw": {
-        "deactivate": ("PUT /Users/{id}",),
-        "reactivate": ("PUT /Users/{id}",),
-        "add_members": ("PUT /Groups/{id}",),
-        "remove_members": ("PUT /Groups/{id}",),
-        "rename_group": ("PUT /Groups/{id}",),
-    },
-    "oin": {
-        "deactivate": ("PATCH /Users/{id}",),
-        "reactivate": ("PATCH /Users/{id}",),
-        "add_members": ("PATCH /Groups/{id}",),
-        "remove_members": ("PATCH /Groups/{id}",),
-        "rename_group": ("PATCH /Groups/{id}",),
-    },
+# Each abstract operation is one of Okta's (okta.operations), whose requests it lists.
+_OKTA_OPERATION: Final[dict[OperationName, str]] = {
+    "create_user": "create-user",
+    "update_profile": "update-profile",
+    "deactivate": "deactivate",
+    "reactivate": "reactivate",
+    "lookup": "lookup-user",
+    "import": "import-users",
+    "create_group": "create-group",
+    "add_members": "add-members",
+    "remove_members": "remove-members",
+    "rename_group": "rename-group",
+    "delete_group": "delete-group",
 }
 
 
@@ -80,8 +66,8 @@ class OktaOperation:
 
     @property
     def requests(self) -> tuple[str, ...]:
-        """The requests Okta sends for it, as ``METHOD path`` templates."""
-        return _BOTH.get(self.name) or _BY_PROFILE[self.profile][self.name]
+        """The requests Okta sends for it, in words (``METHOD path …``): ``okta.operations.OPERATIONS``."""
+        return OPERATIONS[_OKTA_OPERATION[self.name]].requests[self.profile]
 
     def __str__(self) -> str:
         refs = [f"user={self.user}"] if self.user is not None else []
