@@ -156,8 +156,22 @@ def test_the_loop_guard_stops_an_import_that_never_ends() -> None:
 
     with pytest.raises(ImportLoops) as raised:
         list(pages(send_page, count=100, max_pages=10))
-    # The first totalResults (1,001) needs 11 pages of 100, plus 10 of room for other clients.
-    assert raised.value.limit == 21 and raised.value.start == 2101
+    # The first totalResults (1,001) needs 11 pages of 100: twice that, plus 10.
+    assert raised.value.limit == 32 and raised.value.start == 3201
+
+
+def test_an_import_ends_while_others_create_half_a_page_per_page() -> None:
+    # A shared target: another client creates a resource before every page of count=2.
+    total = 60
+
+    def send_page(start: int, count: int) -> httpx.Response:
+        nonlocal total
+        total += 1
+        listed = [{"id": str(i)} for i in range(start, min(start + count, total + 1))]
+        return httpx.Response(200, json={"totalResults": total, "Resources": listed})
+
+    walked = list(pages(send_page, count=2, max_pages=50))
+    assert walked[-1].start + 2 > total  # it reached the end, without ImportLoops
 
 
 def test_step_request_applies_okta_changes_to_an_earlier_answer() -> None:
