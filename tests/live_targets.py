@@ -22,11 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-_HERE = Path(__file__).resolve().parent
-if str(_HERE / "server") not in sys.path:
-    sys.path.insert(0, str(_HERE / "server"))
-
-from served import Served, environment, serving  # noqa: E402
+from served import Served, environment, serving  # tests/server/served.py (tests/conftest.py: sys.path)
 
 __all__ = ["Served", "pretty", "read_log", "reference_server", "run_suites", "scim2_server", "scim_path"]
 
