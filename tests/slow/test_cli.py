@@ -9,6 +9,11 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
+# Slow (each test runs `python -m scim_conformance` in a subprocess): not in `pytest -m "not slow"`.
+pytestmark = pytest.mark.slow
+
 
 def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if k not in ("SCIM_URL", "SCIM_TOKEN")}

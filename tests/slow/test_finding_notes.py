@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# Slow (a pytest subprocess): not in `pytest -m "not slow"`.
+pytestmark = pytest.mark.slow
+
 SUITE = """
 import os
 import pytest

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+# Slow (a pytest subprocess per profile and environment): not in `pytest -m "not slow"`.
+pytestmark = pytest.mark.slow
+
 PROBE = """
 from hypothesis import settings
 

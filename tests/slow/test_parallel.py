@@ -21,6 +21,9 @@ from scim_conformance.cleanup import Tracker
 from scim_conformance.okta.bodies import user_body
 from scim_conformance.target import embedded_target
 
+# Slow (whole suites under xdist against a served server): not in `pytest -m "not slow"`.
+pytestmark = pytest.mark.slow
+
 TOKEN = "parallel-" + secrets.token_hex(16)
 WORKER_MARKER = re.compile(r"scimconf-[0-9a-f]{8}-(gw\d+)")
 

@@ -16,6 +16,9 @@ import pytest
 from appserver import self_signed_cert, serving
 from suite_runs import SUITES, ran_nothing
 
+# Slow (served servers, plain and TLS; a suite run per set-up fault): not in `pytest -m "not slow"`.
+pytestmark = pytest.mark.slow
+
 CONNECTION = (str(SUITES / "test_connection.py"),)
 TOKEN = "preflight-token-" + uuid.uuid4().hex
 

@@ -12,6 +12,9 @@ import pytest
 from appserver import serving
 from suite_runs import CHECK_SUITES, mutant_args, read_summary, run_suites
 
+# Slow (whole suites against mutants; a CLI subprocess): not in `pytest -m "not slow"`.
+pytestmark = pytest.mark.slow
+
 CURL_AUTH = '"Authorization: Bearer $SCIM_TOKEN"'
 
 

@@ -27,6 +27,9 @@ from live_targets import pretty, read_log, reference_server, run_suites, scim_pa
 
 from scim_conformance.spec import ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, USER_SCHEMA, Json
 
+# Slow (a seeded served server, full runs serial and under xdist): not in `pytest -m "not slow"`.
+pytestmark = pytest.mark.slow
+
 USERS = 1000
 GROUPS = 100
 PAGE = 100

@@ -12,7 +12,11 @@ import secrets
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 from live_targets import pretty, run_suites, scim2_server
+
+# Slow (scim2-server served, every suite run against it): not in `pytest -m "not slow"`.
+pytestmark = pytest.mark.slow
 
 TOKEN = "scim2-" + secrets.token_hex(16)
 SEVERITIES = {"security", "okta", "rfc"}

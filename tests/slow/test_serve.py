@@ -28,6 +28,9 @@ from served import Served, run, serving
 
 from scim_conformance.spec import ERROR, GROUP_SCHEMA, PATCH_OP, USER_SCHEMA, Json
 
+# Slow (`scim-conformance serve` subprocesses, signals, sockets): not in `pytest -m "not slow"`.
+pytestmark = pytest.mark.slow
+
 # okta-requests.md §1: the headers Okta's client sends on every request.
 OKTA_HEADERS = {
     "User-Agent": "Okta SCIM Client 1.0.0",
