@@ -9,8 +9,10 @@ import pytest
 from suite_runs import SUITES, found_checks, mutant_args, read_summary, run_suites
 
 # -- severity gating (CONTRACT §5) ---------------------------------------------------
+# Slow: the check suites in-process against a mutant, once or twice per test.
 
 
+@pytest.mark.slow
 def test_rfc_findings_pass_by_default_and_fail_strict(pytester: pytest.Pytester, tmp_path: Path) -> None:
     summary_path = tmp_path / "summary.json"
     lenient = run_suites(pytester, *mutant_args("text_json"), f"--scim-json={summary_path}")
@@ -21,6 +23,7 @@ def test_rfc_findings_pass_by_default_and_fail_strict(pytester: pytest.Pytester,
     assert strict.ret == 1, strict.stdout.str()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("mutant", "severity"), [("uuid_ids_only", "okta"), ("any_bearer_token", "security")]
 )
