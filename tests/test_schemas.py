@@ -706,6 +706,7 @@ def test_validate_never_raises_on_any_json(kind: str, instance: object) -> None:
     _check_invariants(validate(kind, instance))
 
 
+@pytest.mark.slow  # deep fuzzing: seconds; the fast loop keeps this module's other tests
 @settings(max_examples=300, deadline=None)
 @given(kind=st.sampled_from(sorted(VALID)), changes=st.dictionaries(_NAMES, JSON_VALUES, max_size=4))
 def test_validate_never_raises_on_changed_valid_documents(kind: str, changes: Json) -> None:

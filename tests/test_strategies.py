@@ -500,6 +500,7 @@ def test_operation_sequences_are_valid_where_they_stand(profile: str, data: st.D
                 members.difference_update(op.members)
 
 
+@pytest.mark.slow  # 1,000 generated sequences: seconds; the fast loop keeps the other reach tests
 def test_every_operation_is_generated() -> None:
     for name in OPERATION_NAMES:
         found = find(

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from unittest import mock
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_schemas import _NAMES, JSON_VALUES, VALID
@@ -41,6 +42,7 @@ def test_valid_documents_are_valid_cold_and_warm() -> None:
         assert validate(kind, document) == [], kind  # now from the cache
 
 
+@pytest.mark.slow  # deep fuzzing: seconds; the fast loop keeps this module's other tests
 @settings(max_examples=300, deadline=None)
 @given(kind=st.sampled_from(sorted(VALID)), changes=st.dictionaries(_NAMES, JSON_VALUES, max_size=4))
 def test_changed_documents_get_the_full_verdict(kind: str, changes: Json) -> None:
@@ -50,6 +52,7 @@ def test_changed_documents_get_the_full_verdict(kind: str, changes: Json) -> Non
     assert validate(kind, document) == expected  # warm
 
 
+@pytest.mark.slow  # deep fuzzing: seconds; the fast loop keeps this module's other tests
 @settings(max_examples=200, deadline=None)
 @given(
     kind=st.sampled_from(LIST_KINDS),

@@ -153,6 +153,7 @@ def fuzzed() -> Iterator[tuple[Scim, dict[str, str]]]:
         yield scim, ids
 
 
+@pytest.mark.slow  # deep fuzzing: seconds; the fast loop keeps this module's other tests
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(request=st.sampled_from(_TARGETS).flatmap(_requests))
 def test_any_json_body_gets_no_5xx(

@@ -985,6 +985,7 @@ def test_near_miss_filters_raise_only_scim_errors(text: str) -> None:
         assert error.scim_type == "invalidFilter"
 
 
+@pytest.mark.slow  # deep fuzzing: seconds; the fast loop keeps this module's other tests
 @settings(max_examples=300)
 @given(filters(), resources())
 def test_rendered_filters_parse_back_and_evaluate_identically(f: Filter, resource: Json) -> None:
@@ -995,6 +996,7 @@ def test_rendered_filters_parse_back_and_evaluate_identically(f: Filter, resourc
     assert matches(again, ALICE, USER) == matches(f, ALICE, USER)
 
 
+@pytest.mark.slow  # deep fuzzing: seconds; the fast loop keeps this module's other tests
 @settings(max_examples=300)
 @given(filters(), resources())
 def test_logical_operators_are_boolean(f: Filter, resource: Json) -> None:

@@ -913,6 +913,7 @@ def _resources() -> st.SearchStrategy[Json]:
     )
 
 
+@pytest.mark.slow  # deep fuzzing: seconds; the fast loop keeps this module's other tests
 @settings(max_examples=500)
 @given(_resources(), _BODIES, st.sampled_from([USER, GROUP]))
 def test_apply_patch_raises_only_scim_errors_and_never_mutates(resource: Json, body: Any, rt: Any) -> None:

@@ -435,6 +435,7 @@ def test_prepare_raises_only_scim_error_on_arbitrary_json(body: object) -> None:
     _accepted_or_scim_error(USER, body)
 
 
+@pytest.mark.slow  # deep fuzzing: seconds; the fast loop keeps this module's other tests
 @settings(max_examples=500)
 @given(st.sampled_from([USER, GROUP]), st.dictionaries(_names, _shaped, max_size=8))
 def test_prepare_raises_only_scim_error_on_schema_shaped_junk(rt: ResourceTypeDef, body: Json) -> None:
