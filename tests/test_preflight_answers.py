@@ -1,0 +1,80 @@
+"""The preflight's verdict on each answer, over httpx.MockTransport (slow/test_preflight.py: for real).
+
+A target that can be tested gets two read-only GETs and nothing else; each set-up
+fault is one HarnessError naming the cause and the fix.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import httpx
+import pytest
+from mock_target import BASE_URL, MockTarget, error, list_response, scim
+
+from scim_conformance.errors import HarnessError
+from scim_conformance.preflight import preflight
+
+
+def test_a_testable_target_gets_two_read_only_requests() -> None:
+    mock = MockTarget(lambda request: scim(200, list_response([])))
+    preflight(mock.target)
+    assert mock.sent() == [("GET", "/Users?startIndex=1&count=1"), ("GET", "/Groups?startIndex=1&count=1")]
+
+
+@pytest.mark.parametrize(
+    ("status", "phrases"),
+    [
+        (401, ("answered 401: the bearer token was refused", "set SCIM_TOKEN to a valid one")),
+        (403, ("answered 403: the token lacks a permission", "eight permissions")),
+        (404, ("answered 404: the realm is unknown or SCIM is not enabled", "'SCIM enabled' option")),
+        (500, ("answered 500, not 200: the target cannot be tested", "is --scim-url the SCIM root?")),
+    ],
+)
+def test_each_refusal_names_its_cause_and_fix(status: int, phrases: tuple[str, ...]) -> None:
+    mock = MockTarget(lambda request: error(status))
+    with pytest.raises(HarnessError) as excinfo:
+        preflight(mock.target)
+    message = str(excinfo.value)
+    assert message.startswith(f"GET {BASE_URL}/Users answered {status}")
+    assert all(phrase in message for phrase in phrases), message
+    assert len(mock.requests) == 1
+
+
+def test_a_refused_group_listing_stops_too() -> None:
+    mock = MockTarget(
+        answers={("GET", "/Users"): scim(200, list_response([])), ("GET", "/Groups"): error(403)}
+    )
+    with pytest.raises(HarnessError, match=r"/Groups answered 403"):
+        preflight(mock.target)
+
+
+def test_a_401_without_a_token_says_to_set_one() -> None:
+    mock = MockTarget(lambda request: error(401))
+    with pytest.raises(HarnessError, match="no token was given: set SCIM_TOKEN"):
+        preflight(dataclasses.replace(mock.target, token=None))
+
+
+@pytest.mark.parametrize(
+    ("raised", "message"),
+    [
+        (
+            httpx.ConnectError("[Errno 111] Connection refused"),
+            "connection to .* refused: is the server running",
+        ),
+        (
+            httpx.ConnectError("[Errno -2] Name or service not known"),
+            "cannot resolve the host of .*: check --scim-url",
+        ),
+        (httpx.ConnectError("network is down"), "cannot connect to .*: network is down"),
+        (httpx.ReadTimeout("timed out"), "no answer from .* within .* s: is the server up"),
+        (httpx.RemoteProtocolError("peer closed"), "cannot reach .*: RemoteProtocolError: peer closed"),
+    ],
+    ids=["refused", "unknown-host", "other-connect", "timeout", "protocol"],
+)
+def test_an_unreachable_target_is_one_harness_error(raised: httpx.HTTPError, message: str) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise raised
+
+    with pytest.raises(HarnessError, match=f"^{message}"):
+        preflight(MockTarget(handler).target)
