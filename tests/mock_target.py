@@ -24,7 +24,18 @@ from scim_conformance.target import OKTA_HEADERS, Target
 from scim_conformance.traffic import Recorder
 from scim_conformance.transport import RecordingTransport
 
-__all__ = ["BASE_URL", "TOKEN", "MockTarget", "error", "group", "list_response", "path_of", "scim", "user"]
+__all__ = [
+    "BASE_URL",
+    "TOKEN",
+    "Answers",
+    "MockTarget",
+    "error",
+    "group",
+    "list_response",
+    "path_of",
+    "scim",
+    "user",
+]
 
 ROOT = "/public/realms/6c0d5a8e-0000-4000-8000-00000000beef/scim/v2"
 BASE_URL = "https://zentral.example.test" + ROOT
@@ -32,6 +43,8 @@ TOKEN = "mock-token-0123456789abcdef"
 SCIM_JSON = "application/scim+json"
 
 Handler = Callable[[httpx.Request], httpx.Response]
+Answers = Mapping[tuple[str, str], httpx.Response | Handler]
+"""(method, path under the SCIM root) -> the response, or a function of the request returning it."""
 
 
 class MockTarget:
@@ -45,7 +58,7 @@ class MockTarget:
         self,
         handler: Handler | None = None,
         *,
-        answers: Mapping[tuple[str, str], httpx.Response | Handler] | None = None,
+        answers: Answers | None = None,
     ) -> None:
         if (handler is None) == (answers is None):
             raise TypeError("give a handler or an answers table")
@@ -102,7 +115,7 @@ def path_of(request: httpx.Request) -> str:
     return path[len(ROOT) :] if path.startswith(ROOT) else path
 
 
-def _table(answers: Mapping[tuple[str, str], httpx.Response | Handler]) -> Handler:
+def _table(answers: Answers) -> Handler:
     def handler(request: httpx.Request) -> httpx.Response:
         key = (request.method, path_of(request))
         if key not in answers:

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, quote, quote_plus
 
 import httpx
 import pytest
-from mock_target import MockTarget, error, group, list_response, scim, user
+from mock_target import Answers, MockTarget, error, group, list_response, scim, user
 
 from scim_conformance.catalogue import Sequence, load_sequence
 from scim_conformance.errors import ConformanceFailure, HarnessError
@@ -99,7 +99,7 @@ def lookup_and_create(tmp_path: Path) -> Sequence:
 
 @pytest.mark.parametrize("profile", ["aiw", "oin"])
 def test_values_render_into_every_request_of_the_profile(tmp_path: Path, profile: str) -> None:
-    answers = {("GET", "/Users"): scim(200, list_response([])), ("POST", "/Users"): created}
+    answers: Answers = {("GET", "/Users"): scim(200, list_response([])), ("POST", "/Users"): created}
     mock = MockTarget(answers=answers)
     replay(lookup_and_create(tmp_path), mock, profile=profile)
     *lookups, post = mock.requests
@@ -153,7 +153,7 @@ def test_captures_feed_later_paths_and_bodies_keeping_their_type(tmp_path: Path)
         ),
         step("create-group", "POST", "/Groups", {"status": [201]}, body={"displayName": "x"}),
     )
-    answers = {
+    answers: Answers = {
         ("POST", "/Users"): created,
         ("GET", "/Users"): scim(200, list_response([user("u-0")], total=3)),
         ("GET", "/Users/u-1"): scim(200, user("u-1")),
@@ -222,7 +222,7 @@ def test_a_put_body_is_the_fetched_resource_with_oktas_changes(tmp_path: Path) -
         ),
         values={"givenName": "Augusta {run}"},
     )
-    answers = {
+    answers: Answers = {
         ("POST", "/Users"): created,
         ("GET", "/Users/u-1"): scim(200, fetched),
         ("PUT", "/Users/u-1"): lambda request: scim(200, json.loads(request.content)),
@@ -245,7 +245,10 @@ def test_a_body_from_a_step_without_a_json_object_stops_the_sequence(tmp_path: P
         step("get", "GET", "/Widgets/u-1"),
         step("update", "PUT", "/Users/u-1", body={"$from": "get", "$set": {"/active": False}}),
     )
-    answers = {("POST", "/Users"): created, ("GET", "/Widgets/u-1"): scim(200, ["not", "an", "object"])}
+    answers: Answers = {
+        ("POST", "/Users"): created,
+        ("GET", "/Widgets/u-1"): scim(200, ["not", "an", "object"]),
+    }
     mock = MockTarget(answers=answers)
     failure = failing(seq, mock)
     assert (failure.check, failure.severity) == ("demo.update", "okta")
@@ -534,7 +537,7 @@ def test_captured_ids_are_shown_by_name(tmp_path: Path) -> None:
             {"pointer": "/members", "values": ["{$userId}"], "severity": "rfc", "check": ".members"},
         ),
     )
-    answers = {
+    answers: Answers = {
         ("POST", "/Users"): created,
         ("GET", "/Groups/g-1"): scim(200, group("g-1", members=[{"value": "u-9"}])),
     }
@@ -561,7 +564,7 @@ def test_an_okta_failure_stops_and_carries_the_rfc_findings_kept_once(tmp_path: 
         step("three", "GET", "/Widgets/3", {"pointer": "/b", "present": True}),
         step("four", "GET", "/Widgets/4"),
     )
-    answers = {("GET", f"/Widgets/{n}"): scim(200, {"a": n + 1}) for n in range(1, 5)}
+    answers: Answers = {("GET", f"/Widgets/{n}"): scim(200, {"a": n + 1}) for n in range(1, 5)}
     mock = MockTarget(answers=answers)
     failure = failing(seq, mock)
     assert (failure.check, failure.severity) == ("demo.three", "okta")
