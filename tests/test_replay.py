@@ -678,6 +678,35 @@ def test_resources_are_judged_over_all_pages_once(tmp_path: Path) -> None:
     ]
 
 
+def test_each_page_is_judged_with_its_own_start_index_and_count(tmp_path: Path) -> None:
+    """okta-requests.md §9: a page holds at most ``count`` resources and echoes ``startIndex``."""
+    ids = [f"u{n}" for n in range(1, 6)]
+    seq = sequence(
+        tmp_path,
+        import_step(
+            {"pointer": "/Resources", "max_length": "{count}", "severity": "rfc", "check": ".count"},
+            {"pointer": "/startIndex", "equals": "{startIndex}", "severity": "rfc", "check": ".start"},
+        ),
+    )
+    assert replay(seq, MockTarget(pages(ids))).kept == []
+
+    def sloppy(request: httpx.Request) -> httpx.Response:
+        start = int(parse_qs(request.url.query.decode())["startIndex"][0])
+        shown = [user(i, f"{i}@example.com") for i in ids[start - 1 : start + 2]]  # one too many
+        return scim(200, list_response(shown, total=len(ids), start=1))
+
+    probe = replay(seq, MockTarget(sloppy))
+    assert [(f.check, f.expected, f.got) for f in probe.kept] == [
+        ("demo.import.count", "at most 2 items", _shown(ids[0:3])),
+        ("demo.import.start", "/startIndex: 3", "/startIndex: 1"),
+    ]
+
+
+def _shown(ids: list[str]) -> str:
+    """A value as a finding shows it: JSON, cut at 200 characters."""
+    return json.dumps([user(i, f"{i}@example.com") for i in ids], ensure_ascii=False)[:200] + "…"
+
+
 def test_an_empty_page_ends_the_import(tmp_path: Path) -> None:
     seq = sequence(tmp_path, import_step({"pointer": "/Resources", "each_once": ["u1", "u2", "u3"]}))
     mock = MockTarget(pages(["u1", "u2"], total=3))
