@@ -541,8 +541,10 @@ def test_a_valid_list_response_is_returned() -> None:
     [
         (
             {"schemas": [], "totalResults": "1", "startIndex": True, "Resources": {}},
-            f"schemas does not list {LIST_RESPONSE}; totalResults is '1', not an integer; "
-            "startIndex is True, not an integer; itemsPerPage is None, not an integer; "
+            # Values as JSON spells them, as the catalogue runner has always shown them (one
+            # ListResponse check since checks/; the probe's own copy showed Python's '1', True, None).
+            f'schemas does not list {LIST_RESPONSE}; totalResults is "1", not an integer; '
+            "startIndex is true, not an integer; itemsPerPage is null, not an integer; "
             "Resources is not an array",
         ),
         ([1, 2], "the body is not a JSON object"),
