@@ -751,10 +751,11 @@ def test_an_import_that_never_ends_is_stopped_and_reported(tmp_path: Path) -> No
     assert (failure.check, failure.severity) == ("demo.import", "okta")
     assert (
         failure.title
-        == "Demo operation [aiw], step 1 import: paging /Users with count=2 did not end after 12 pages"
+        == "Demo operation [aiw], step 1 import: paging /Users with count=2 did not end after 14 pages"
     )
-    assert failure.got == "still paging at startIndex=25: the import loops or totalResults grows"
-    assert len(mock.requests) == 12
+    assert failure.got == "still paging at startIndex=29: the import loops or totalResults grows"
+    # The guard: twice the pages the first totalResults (4, at count=2) needs, plus ten.
+    assert len(mock.requests) == 14
 
 
 def test_an_import_ends_when_total_results_is_not_an_integer(tmp_path: Path) -> None:
