@@ -40,6 +40,7 @@ from urllib.parse import quote, quote_plus
 from .checks import AGGREGATE_TESTS, POINTER_TESTS
 from .core.pointers import apply_set, resolve
 from .errors import HarnessError
+from .okta.operations import OPERATIONS
 
 __all__ = [
     "Expectation",
@@ -105,6 +106,8 @@ class Step:
     source: str
     """The okta-requests.md section the request reproduces."""
     profiles: tuple[str, ...]
+    okta_operation: str
+    """The Okta operation (:data:`~scim_conformance.okta.operations.OPERATIONS`) the step belongs to."""
     method: str
     path: str
     query: str | None
@@ -265,6 +268,11 @@ def _build(data: dict[str, Any], path: Path) -> Sequence:
                 f"{path}: $.steps[{index}].profiles: {list(step_profiles)} is not within the "
                 f"sequence's profiles {list(profiles)}"
             )
+        if raw["operation"] not in OPERATIONS:
+            raise HarnessError(
+                f"{path}: $.steps[{index}].operation: {raw['operation']!r} is not one of Okta's operations "
+                f"{sorted(OPERATIONS)}"
+            )
         check = raw.get("check", f"{data['id']}.{raw['id']}")
         step_severity = raw.get("severity", severity)
         requirement = raw.get("requirement", data["requirement"])
@@ -281,6 +289,7 @@ def _build(data: dict[str, Any], path: Path) -> Sequence:
                 title=raw["title"],
                 source=raw["source"],
                 profiles=step_profiles,
+                okta_operation=raw["operation"],
                 method=request["method"],
                 path=request["path"],
                 query=request.get("query"),
