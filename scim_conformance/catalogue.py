@@ -121,6 +121,10 @@ class Step:
     requirement: str
     captures: tuple[tuple[str, str], ...] = ()
     """(name, JSON pointer) pairs read from the response for later steps."""
+    needs: tuple[str, ...] = ()
+    """The captured values (``$name``) the step's request and expectations use."""
+    derived_from: str | None = None
+    """The step whose answer a ``$from`` body is built from."""
     page_size: int | None = None
     """Okta's ``count`` when the step pages through a list as an import does."""
     max_pages: int = 500
@@ -302,6 +306,12 @@ def _build(data: dict[str, Any], path: Path) -> Sequence:
                 severity=step_severity,
                 requirement=requirement,
                 captures=tuple(raw.get("capture", {}).items()),
+                needs=tuple(
+                    sorted({n for captured, n in _placeholders([request, raw["expect"]]) if captured})
+                ),
+                derived_from=(request.get("body") or {}).get("$from")
+                if isinstance(request.get("body"), dict)
+                else None,
                 page_size=paginate["count"] if paginate else None,
                 max_pages=paginate.get("max_pages", 500) if paginate else 500,
             )

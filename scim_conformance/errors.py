@@ -32,6 +32,7 @@ class ConformanceFailure(AssertionError):
         exchanges: Sequence[Exchange] = (),
         profiles: Sequence[str] = PROFILES,
         operation: str = "",
+        okta_operation: str = "",
         others: Sequence[ConformanceFailure] = (),
     ) -> None:
         if severity not in SEVERITIES:
@@ -46,6 +47,8 @@ class ConformanceFailure(AssertionError):
         self.exchanges = tuple(exchanges)
         self.profiles = tuple(profiles)
         self.operation = operation
+        self.okta_operation = okta_operation
+        """The name of the Okta operation that breaks (``okta.operations.OPERATIONS``), when known."""
         self.others = tuple(others)
         """Further findings of the same test (e.g. rfc findings met before this one)."""
 

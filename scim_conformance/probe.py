@@ -27,6 +27,7 @@ from .errors import PROFILES, ConformanceFailure, HarnessError
 from .okta import OktaClient, Request
 from .okta import requests as okta
 from .okta.protocol import OKTA_CONTENT_TYPE
+from .outcomes import Outcome
 from .spec import Json
 from .target import Target
 from .traffic import Exchange
@@ -57,6 +58,12 @@ class Probe:
     requirement: str
     profiles: tuple[str, ...] = PROFILES
     operation: str = ""
+    okta_operations: tuple[str, ...] = ()
+    """The Okta operations the test exercises (its marker's ``operations``), the first its main one."""
+    current_operation: str = ""
+    """The Okta operation being exercised now: the findings made meanwhile are about it."""
+    outcomes: list[Outcome] = field(default_factory=list)
+    """Per-operation outcomes a driver recorded itself (the catalogue, step by step)."""
     kept: list[ConformanceFailure] = field(default_factory=list)
     _mark: int = 0
 
@@ -70,6 +77,7 @@ class Probe:
         profile = getattr(node, "callspec", None) and node.callspec.params.get("okta_profile")  # type: ignore[attr-defined]
         if profile:
             profiles = (profile,)
+        operations = tuple(kwargs.get("operations", ()))
         return cls(
             target,
             tracker,
@@ -78,6 +86,8 @@ class Probe:
             requirement=kwargs["requirement"],
             profiles=profiles,
             operation=kwargs.get("operation", ""),
+            okta_operations=operations,
+            current_operation=operations[0] if operations else "",
             _mark=target.recorder.mark(),
         )
 
@@ -274,6 +284,7 @@ class Probe:
             exchanges=self.exchanges(),
             profiles=self.profiles,
             operation=operation or self.operation,
+            okta_operation=self.current_operation,
         )
 
     def fail(self, title: str, *, expected: str, got: str, **kwargs: Any) -> NoReturn:

@@ -26,8 +26,10 @@ from .checks import POINTER_TESTS, Labels, Verdict, json_or_none
 from .checks.pointers import At
 from .core.pointers import resolve
 from .core.text import shorten
-from .errors import HarnessError
+from .errors import ConformanceFailure, HarnessError
 from .okta import ImportLoops, MissingInput, pages, step_request
+from .outcomes import Outcome
+from .outcomes import failed as outcome_of
 from .probe import Probe
 
 __all__ = ["run_sequence"]
@@ -35,6 +37,15 @@ __all__ = ["run_sequence"]
 
 def run_sequence(sequence: Sequence, probe: Probe, *, profile: str, run: str) -> None:
     """Send the sequence's steps for ``profile`` and judge every expectation.
+
+    A step that fails stops its own judging (its later expectations depend on
+    the first), not the sequence: each later step runs and reports its own
+    findings — unless it needs what the failed step should have given (a
+    captured id, the body a ``$from`` step answered), in which case it is *not
+    reached*, naming the step that blocked it. Each step's outcome is recorded
+    on ``probe.outcomes`` under its Okta operation. At the end the findings are
+    raised together, the first one leading (rfc ones kept on the probe when
+    none stops).
 
     ``run`` is the run marker (the ``scim_run`` fixture) that generated names carry.
     """
@@ -45,6 +56,7 @@ def run_sequence(sequence: Sequence, probe: Probe, *, profile: str, run: str) ->
     steps = sequence.steps_for(profile)
     for number, step in enumerate(steps, 1):
         replay.run_step(number, len(steps), step)
+    replay.raise_findings()
 
 
 @dataclass
@@ -61,6 +73,10 @@ class _Replay:
     where: str = ""
     """The Okta operation and step, at the start of every finding's title."""
     operation: str = ""
+    failures: list[ConformanceFailure] = field(default_factory=list)
+    """The stopping (security, okta) findings of the steps so far, each with the rfc ones before it."""
+    blockers: dict[str, str] = field(default_factory=dict)
+    """Captures (``$name``) and steps (for ``$from``) that a failed step left missing → that step."""
 
     def run_step(self, number: int, total: int, step: Step) -> None:
         __tracebackhide__ = True
@@ -69,17 +85,78 @@ class _Replay:
             f"{self.sequence.operation} ({self.profile}), step {number} of {total} "
             f"{step.id}: {step.title} — {step.source}"
         )
+        blocker = self._blocker(step)
+        if blocker:
+            self._record(step, "not reached", blocked_by=blocker)
+            self.blockers[step.id] = blocker
+            self.blockers.update({name: blocker for name, _ in step.captures})
+            return
+        self.probe.current_operation = step.okta_operation
+        before = {id(f) for f in self.probe.kept}
+        try:
+            self._run(step)
+        except ConformanceFailure as failure:
+            self.failures.append(failure)
+            found = [failure, *(f for f in failure.others if id(f) not in before)]
+            self._record(step, "fail", found)
+            self.blockers[step.id] = f"step {number} {step.id}"
+            self.blockers.update({name: f"step {number} {step.id}" for name, _ in step.captures})
+        else:
+            self._record(step, "pass", [f for f in self.probe.kept if id(f) not in before])
+
+    def _blocker(self, step: Step) -> str:
+        """The failed step that left this one nothing to act on, or ``""``."""
+        for name in step.needs:
+            if name not in self.captures and name in self.blockers:
+                return f"{self.blockers[name]} (no ${name})"
+        source = step.derived_from
+        if source and source in self.blockers and not isinstance(self.responses.get(source), dict):
+            return f"{self.blockers[source]} (no body to change)"
+        return ""
+
+    def _record(
+        self, step: Step, status: str, found: list[ConformanceFailure] | None = None, blocked_by: str = ""
+    ) -> None:
+        if status == "not reached":
+            self.probe.outcomes.append(
+                Outcome(step.okta_operation, self.profile, "not reached", blocked_by=blocked_by)
+            )
+        else:
+            self.probe.outcomes.append(outcome_of(step.okta_operation, self.profile, found or []))
+
+    def _run(self, step: Step) -> None:
+        __tracebackhide__ = True
         if step.page_size:
             self._paginate(step)
             return
         scope = Scope(self.values, self.captures)
         response = self._send(step, scope)
         parsed = json_or_none(response)
-        for expectation in step.expectations:
-            self._judge(step, expectation, response, parsed, scope)
-        self.probe.validate(response, operation=self.operation)
-        self._capture(step, parsed)
         self.responses[step.id] = parsed
+        try:
+            for expectation in step.expectations:
+                self._judge(step, expectation, response, parsed, scope)
+            self.probe.validate(response, operation=self.operation)
+        finally:
+            # What a failed step still answered stays usable: a create answered 200 instead
+            # of 201 gives an id all the same, and Okta goes on with it.
+            self._capture(step, parsed, quiet=True)
+        self._capture(step, parsed)
+
+    def raise_findings(self) -> None:
+        """Raise the sequence's stopping findings together: the first leads, the rest are its others."""
+        __tracebackhide__ = True
+        if not self.failures:
+            return
+        found: list[ConformanceFailure] = []
+        for failure in self.failures:
+            found += [failure, *failure.others]
+            failure.others = ()
+        found += self.probe.kept
+        self.probe.kept.clear()
+        first, *others = found
+        first.others = tuple(others)
+        raise first
 
     # -- requests --------------------------------------------------------------
 
@@ -104,10 +181,15 @@ class _Replay:
         # The step's own expectations judge first: their findings name the Okta step.
         return self.probe.send(request, operation=self.operation, validate=False)
 
-    def _capture(self, step: Step, parsed: Any) -> None:
+    def _capture(self, step: Step, parsed: Any, *, quiet: bool = False) -> None:
+        """Keep each value the step captures; a missing one is a finding unless ``quiet``."""
         __tracebackhide__ = True
         for name, pointer in step.captures:
             found, value = resolve(parsed, pointer)
+            if quiet:
+                if found and value is not None:
+                    self.captures[name] = value
+                continue
             if not found or value is None:
                 self._fail(
                     step,

@@ -47,6 +47,7 @@ def step(step_id: str, method: str, path: str, *expect: dict[str, Any], **fields
     request.update({key: fields.pop(key) for key in ("query", "headers", "body") if key in fields})
     return {
         "id": step_id,
+        "operation": "create-user",
         "title": f"{step_id} title",
         "source": "okta-requests.md §4",
         "request": request,
@@ -176,11 +177,14 @@ def test_captures_feed_later_paths_and_bodies_keeping_their_type(tmp_path: Path)
 @pytest.mark.parametrize(
     "shown", [user("u-1"), {**user("u-1"), "meta": {"created": None}}], ids=["absent", "null"]
 )
-def test_a_capture_the_response_lacks_stops_the_sequence(tmp_path: Path, shown: dict[str, Any]) -> None:
+def test_a_capture_the_response_lacks_blocks_the_steps_that_need_it(
+    tmp_path: Path, shown: dict[str, Any]
+) -> None:
     seq = sequence(
         tmp_path,
         step("get", "GET", "/Users/u-1", capture={"created": "/meta/created"}, severity="rfc"),
-        step("again", "GET", "/Users/u-1"),
+        step("again", "GET", "/Users/{$created}", operation="fetch-user"),
+        step("other", "GET", "/Users/u-1", operation="lookup-user"),
     )
     mock = MockTarget(answers={("GET", "/Users/u-1"): scim(200, shown)})
     failure = failing(seq, mock)
@@ -190,7 +194,8 @@ def test_a_capture_the_response_lacks_stops_the_sequence(tmp_path: Path, shown: 
         "which Okta reads (as $created) for its next requests"
     )
     assert (failure.expected, failure.got) == ("/meta/created in the response body", "no /meta/created")
-    assert len(mock.requests) == 1
+    # The step needing $created is not reached (not sent); the independent one still runs.
+    assert [path for _, path in mock.sent()] == ["/Users/u-1", "/Users/u-1"]
 
 
 def test_a_put_body_is_the_fetched_resource_with_oktas_changes(tmp_path: Path) -> None:
@@ -461,7 +466,7 @@ def test_a_failed_status_names_the_operation_and_step(tmp_path: Path) -> None:
     seq = sequence(
         tmp_path,
         step("look", "GET", "/Widgets", {"status": [201]}),
-        step("never", "GET", "/Widgets"),
+        step("next", "GET", "/Widgets"),
     )
     mock = MockTarget(answers={("GET", "/Widgets"): httpx.Response(200, text="fine")})
     failure = failing(seq, mock, check="demo.test", severity="rfc")
@@ -473,8 +478,8 @@ def test_a_failed_status_names_the_operation_and_step(tmp_path: Path) -> None:
     )
     assert (failure.expected, failure.got) == ("201", "200 fine")
     assert failure.operation == "Demo operation (aiw), step 1 of 2 look: look title — okta-requests.md §4"
-    assert len(mock.requests) == 1
-    assert len(failure.exchanges) == 1
+    assert len(failure.exchanges) == 1  # the step's own exchanges so far
+    assert len(mock.requests) == 2  # the next step does not depend on it: it still runs
 
 
 def test_a_list_response_problem_lists_every_problem(tmp_path: Path) -> None:
@@ -552,7 +557,7 @@ def test_captured_ids_are_shown_by_name(tmp_path: Path) -> None:
     ]
 
 
-def test_an_okta_failure_stops_and_carries_the_rfc_findings_kept_once(tmp_path: Path) -> None:
+def test_an_okta_failure_ends_its_step_and_carries_the_rfc_findings_kept_once(tmp_path: Path) -> None:
     seq = sequence(
         tmp_path,
         step(
@@ -574,7 +579,67 @@ def test_an_okta_failure_stops_and_carries_the_rfc_findings_kept_once(tmp_path: 
         "/a: 2",
         "Demo operation [aiw], step 1 one: /a is 2",
     )
-    assert [path for _, path in mock.sent()] == ["/Widgets/1", "/Widgets/2", "/Widgets/3"]
+    # Step four needs nothing of step three: it runs, and passes.
+    assert [path for _, path in mock.sent()] == ["/Widgets/1", "/Widgets/2", "/Widgets/3", "/Widgets/4"]
+
+
+def test_later_steps_report_their_own_findings_and_outcomes(tmp_path: Path) -> None:
+    """issue 8 §2: a failed step does not hide what later, independent steps would show."""
+    seq = sequence(
+        tmp_path,
+        step("create", "POST", "/Users", {"status": [201]}, body={"userName": "a"}, capture={"uid": "/id"}),
+        step("get", "GET", "/Users/{$uid}", {"pointer": "/active", "equals": True}, operation="fetch-user"),
+        step(
+            "put",
+            "PUT",
+            "/Users/{$uid}",
+            body={"$from": "get", "$set": {"/active": False}},
+            operation="deactivate",
+        ),
+        step("lookup", "GET", "/Users", {"status": [200]}, query="filter=x", operation="lookup-user"),
+    )
+    mock = MockTarget(
+        answers={
+            ("POST", "/Users"): scim(200, user("u-1")),  # 200, not 201: the id is still there
+            ("GET", "/Users/u-1"): scim(200, {**user("u-1"), "active": False}),
+            ("PUT", "/Users/u-1"): scim(200, user("u-1")),
+            ("GET", "/Users"): httpx.Response(500, text="boom"),
+        }
+    )
+    probe = mock.probe()
+    with pytest.raises(ConformanceFailure) as raised:
+        run_sequence(seq, probe, profile="aiw", run=RUN)
+    found = [(f.check, f.okta_operation) for f in raised.value.all()]
+    assert found == [
+        ("demo.create", "create-user"),
+        ("demo.get", "fetch-user"),
+        ("demo.lookup", "lookup-user"),
+    ]
+    assert [(o.operation, o.status) for o in probe.outcomes] == [
+        ("create-user", "fail"),
+        ("fetch-user", "fail"),
+        ("deactivate", "pass"),
+        ("lookup-user", "fail"),
+    ]
+
+
+def test_a_step_without_its_input_is_not_reached(tmp_path: Path) -> None:
+    seq = sequence(
+        tmp_path,
+        step("create", "POST", "/Users", {"status": [201]}, body={"userName": "a"}, capture={"uid": "/id"}),
+        step("get", "GET", "/Users/{$uid}", operation="fetch-user"),
+        step("put", "PUT", "/Users/{$uid}", body={"$from": "get", "$set": {}}, operation="deactivate"),
+    )
+    mock = MockTarget(answers={("POST", "/Users"): httpx.Response(500, text="no")})
+    probe = mock.probe()
+    with pytest.raises(ConformanceFailure):
+        run_sequence(seq, probe, profile="aiw", run=RUN)
+    assert len(mock.requests) == 1
+    assert [(o.operation, o.status, o.blocked_by) for o in probe.outcomes] == [
+        ("create-user", "fail", ""),
+        ("fetch-user", "not reached", "step 1 create (no $uid)"),
+        ("deactivate", "not reached", "step 1 create (no $uid)"),
+    ]
 
 
 def test_the_steps_expectations_judge_before_the_response_schema(tmp_path: Path) -> None:
