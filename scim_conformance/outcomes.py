@@ -101,3 +101,30 @@ def render(table: dict[str, dict[str, Outcome | None]], profiles: Iterable[str])
     return [
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows
     ]
+
+
+def of_test(
+    recorded: Iterable[Outcome],
+    operations: tuple[str, ...],
+    profiles: Iterable[str],
+    findings: Iterable[ConformanceFailure],
+) -> list[Outcome]:
+    """A test's outcomes: those its driver recorded (a catalogue sequence), else from its findings.
+
+    Each finding counts against the Okta operation it names (else the test's
+    main operation, the first of ``operations``); each declared operation
+    without a finding passed.
+    """
+    kept = list(recorded)
+    if kept:
+        return kept
+    found = list(findings)
+    named = list(dict.fromkeys([*operations, *(f.okta_operation for f in found if f.okta_operation)]))
+    if not named:
+        return []
+    outcomes = []
+    for profile in profiles:
+        for name in named:
+            mine = [f for f in found if (f.okta_operation or named[0]) == name]
+            outcomes.append(failed(name, profile, mine))
+    return outcomes

@@ -26,6 +26,7 @@ from .core.text import scim_path
 from .errors import PROFILES, ConformanceFailure, HarnessError
 from .okta import OktaClient, Request
 from .okta import requests as okta
+from .okta.operations import OPERATIONS
 from .okta.protocol import OKTA_CONTENT_TYPE
 from .outcomes import Outcome
 from .spec import Json
@@ -78,6 +79,10 @@ class Probe:
         if profile:
             profiles = (profile,)
         operations = tuple(kwargs.get("operations", ()))
+        if unknown := [name for name in operations if name not in OPERATIONS]:
+            raise HarnessError(
+                f"{node.nodeid}: operations={unknown} are not Okta operations (one of {sorted(OPERATIONS)})"
+            )
         return cls(
             target,
             tracker,
@@ -184,7 +189,13 @@ class Probe:
 
     def okta(self, profile: Profile, **kwargs: Any) -> OktaClient:
         """Okta's client under ``profile``, sending through this probe (``kwargs`` go to :meth:`read`)."""
-        return OktaClient(profile, self.send, lambda response: self.read(response, **kwargs))
+        return OktaClient(
+            profile, self.send, lambda response: self.read(response, **kwargs), self._begin_operation
+        )
+
+    def _begin_operation(self, name: str) -> None:
+        # What the test finds from now on is about this Okta operation (the matrix's row).
+        self.current_operation = name
 
     def validate(self, response: httpx.Response, *, operation: str | None = None) -> None:
         """Every response is checked against the JSON Schema of what it should be.

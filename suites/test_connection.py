@@ -10,6 +10,7 @@ from scim_conformance.probe import Probe
 
 @pytest.mark.check(
     "connection.users",
+    operations=("connection-test",),
     severity="okta",
     requirement="okta-requests.md §2: GET /Users?startIndex=1&count=2 answers a ListResponse (MUST)",
     operation="Test connection",
@@ -28,6 +29,7 @@ def test_users_list(probe: Probe) -> None:
 
 @pytest.mark.check(
     "connection.groups",
+    operations=("connection-test",),
     severity="okta",
     requirement="okta-requests.md §2: GET /Groups?startIndex=1&count=100 answers a ListResponse (MUST)",
     operation="Test connection",

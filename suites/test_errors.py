@@ -132,6 +132,7 @@ _UNKNOWN_IDS: dict[str, Callable[[], str]] = {
 
 @pytest.mark.check(
     "errors.not-found",
+    operations=("fetch-user",),
     severity="okta",
     requirement="okta-requests.md §5 (Runscope), §8; CONTRACT §4: an unknown id, of any shape, "
     "answers 404 with a SCIM Error (MUST)",

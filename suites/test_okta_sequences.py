@@ -29,6 +29,7 @@ def _test_of(sequence: Sequence) -> Callable[..., None]:
         requirement=sequence.requirement,
         profiles=sequence.profiles,
         operation=sequence.operation,
+        operations=tuple(dict.fromkeys(step.okta_operation for step in sequence.steps)),
     )
     return marker(test)
 

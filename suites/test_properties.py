@@ -198,7 +198,11 @@ def _page(probe: Probe, start: int, count: int) -> Json:
 
 
 @pytest.mark.check(
-    "properties.pagination", severity="okta", requirement=_PAGINATION, operation="Import users"
+    "properties.pagination",
+    operations=("import-users",),
+    severity="okta",
+    requirement=_PAGINATION,
+    operation="Import users",
 )
 @given(data=st.data())
 def test_pages_tile_the_listing(probe: Probe, listed_users: frozenset[str], data: st.DataObject) -> None:
@@ -291,6 +295,7 @@ def _judge_tiling(
 
 @pytest.mark.check(
     "properties.round-trip",
+    operations=("create-user", "fetch-user"),
     severity="okta",
     requirement="CONTRACT §4 (Create): the stored values round-trip exactly, Unicode included, on the "
     "next GET; okta-requests.md §4, §5 (MUST)",
@@ -319,6 +324,7 @@ def test_created_user_round_trips(probe: Probe, scim_run: str, data: st.DataObje
 
 @pytest.mark.check(
     "properties.put-round-trip",
+    operations=("update-profile",),
     severity="okta",
     requirement="CONTRACT §2, §4 (PUT replaces the resource with the body); okta-requests.md §6: a "
     "profile update is GET then PUT of the changed resource, and the change is kept (MUST)",
@@ -357,6 +363,7 @@ def test_profile_update_round_trips(probe: Probe, scim_run: str, data: st.DataOb
 
 @pytest.mark.check(
     "properties.lookup-exact",
+    operations=("lookup-user",),
     severity="okta",
     requirement="CONTRACT §4 (Lookup hit): an eq filter is an exact match, never a prefix or substring; "
     "okta-requests.md §3 (MUST)",
@@ -418,6 +425,7 @@ def test_lookup_is_exact(probe: Probe, scim_run: str, data: st.DataObject) -> No
 
 @pytest.mark.check(
     "properties.lookup-case",
+    operations=("lookup-user",),
     severity="rfc",
     requirement="RFC 7643 §4.1.1 (userName caseExact false), RFC 7644 §3.4.2.2: eq on a case-insensitive "
     "attribute matches in any case (MUST); Okta sends the userName as stored, so a case-sensitive match "
@@ -455,6 +463,7 @@ def _set_active(probe: Probe, path: str, active: bool, profile: Profile) -> None
 
 @pytest.mark.check(
     "properties.deactivation",
+    operations=("deactivate", "reactivate"),
     severity="okta",
     requirement="CONTRACT §2 (deactivate / reactivate), §4 (active false deactivates; a deactivated user "
     "is still found by its userName); okta-requests.md §7 (MUST)",
@@ -526,6 +535,7 @@ def _group_ids(user: Json) -> set[Any]:
 
 @pytest.mark.check(
     "properties.membership",
+    operations=("push-members", "add-members", "remove-members"),
     severity="okta",
     requirement="CONTRACT §2 (group membership), §4 (Group members): after any membership request "
     "GET /Groups/{id} lists exactly the intended members; okta-requests.md §8 (MUST)",

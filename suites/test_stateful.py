@@ -37,6 +37,22 @@ def _reports(config: pytest.Config) -> Path:
     requirement="CONTRACT §2-§4: after any sequence of Okta's requests, GET shows each user and "
     "group as those requests left them (MUST)",
     operation="Okta's provisioning operations in sequence",
+    operations=(
+        "create-user",
+        "lookup-user",
+        "update-profile",
+        "deactivate",
+        "reactivate",
+        "create-group",
+        "lookup-group",
+        "add-members",
+        "remove-members",
+        "push-members",
+        "rename-group",
+        "delete-group",
+        "import-users",
+        "import-groups",
+    ),
 )
 def test_stateful(
     probe: Probe,

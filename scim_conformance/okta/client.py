@@ -45,25 +45,36 @@ class MissingInput(Exception):
 
 
 class OktaClient:
-    """What Okta sends for each operation under ``profile`` (``aiw``: PUT; ``oin``: PATCH)."""
+    """What Okta sends for each operation under ``profile`` (``aiw``: PUT; ``oin``: PATCH).
 
-    def __init__(self, profile: Profile, send: Send, read: Read) -> None:
+    ``begin``, when given, is told the name of each Okta operation
+    (:data:`~scim_conformance.okta.operations.OPERATIONS`) as it starts, so the
+    driver attributes what it then finds to that operation.
+    """
+
+    def __init__(
+        self, profile: Profile, send: Send, read: Read, begin: Callable[[str], None] | None = None
+    ) -> None:
         self.profile = profile
         self.send = send
         self.read = read
+        self._begin = begin or (lambda name: None)
 
     # -- users -------------------------------------------------------------------------------
 
     def connection_test(self) -> tuple[httpx.Response, httpx.Response]:
         """Saving the app: ``GET /Users?startIndex=1&count=2``, ``GET /Groups?startIndex=1&count=100``."""
+        self._begin("connection-test")
         users, groups = okta.connection_test()
         return self.send(users), self.send(groups)
 
     def lookup_user(self, user_name: str, *, encoding: Encoding = "%20") -> httpx.Response:
+        self._begin("lookup-user")
         return self.send(okta.lookup_user(user_name, encoding=encoding))
 
     def create_user(self, body: Json) -> httpx.Response:
         """``POST /Users`` alone (the lookup before it is :meth:`push_user`'s)."""
+        self._begin("create-user")
         return self.send(okta.create("Users", body))
 
     def push_user(self, body: Json, on_lookup: Callable[[httpx.Response], None]) -> httpx.Response:
@@ -83,11 +94,13 @@ class OktaClient:
 
         Returns the PUT body and the PUT response (okta-requests.md §6).
         """
+        self._begin("update-profile")
         body = change(self.current("Users", uid))
         return body, self.send(okta.replace("Users", uid, body))
 
     def set_active(self, uid: str, active: bool) -> httpx.Response:
         """Deactivate (``active`` False) or reactivate: AIW GET + PUT, OIN PATCH (okta-requests.md §7)."""
+        self._begin("reactivate" if active else "deactivate")
         if self.profile == "aiw":
             body = {**self.current("Users", uid), "active": active}
             return self.send(okta.replace("Users", uid, body))
@@ -96,9 +109,11 @@ class OktaClient:
     # -- groups ------------------------------------------------------------------------------
 
     def lookup_group(self, name: str) -> httpx.Response:
+        self._begin("lookup-group")
         return self.send(okta.lookup_group(name))
 
     def create_group(self, body: Json) -> httpx.Response:
+        self._begin("create-group")
         return self.send(okta.create("Groups", body))
 
     def push_membership(self, gid: str, change: Json, name: str) -> list[httpx.Response]:
@@ -110,6 +125,7 @@ class OktaClient:
         the group with ``displayName`` ``name``; for ``oin`` a PatchOp body, sent
         as is, then the rename PATCH ``{"op":"replace","value":{"id","displayName"}}``.
         """
+        self._begin(_membership_operation(self.profile, change))
         if self.profile == "aiw":
             body = {**self.current("Groups", gid), "displayName": name, "members": change["members"]}
             return [self.send(okta.replace("Groups", gid, body))]
@@ -122,6 +138,7 @@ class OktaClient:
         AIW's rename is "the same PUT body" as its membership push: ``members``
         is the list Okta pushes (None: the members the GET showed).
         """
+        self._begin("rename-group")
         if self.profile == "aiw":
             body = {**self.current("Groups", gid), "displayName": name}
             if members is not None:
@@ -130,15 +147,27 @@ class OktaClient:
         return self.send(okta.patch("Groups", gid, [okta.rename_operation(gid, name)]))
 
     def delete_group(self, gid: str) -> httpx.Response:
+        self._begin("delete-group")
         return self.send(okta.delete_group(gid))
 
     # -- imports -----------------------------------------------------------------------------
 
     def import_pages(self, kind: Kind, *, count: int = OKTA_PAGE, max_pages: int = 10) -> Iterator[Page]:
         """An import of ``kind``, page by page (:func:`~scim_conformance.okta.imports.pages`)."""
+        self._begin("import-users" if kind == "Users" else "import-groups")
         return pages(
             lambda start, size: self.send(okta.list_page(kind, start, size)), count=count, max_pages=max_pages
         )
+
+
+def _membership_operation(profile: Profile, change: Json) -> str:
+    """Which membership operation a push is: OIN's PATCH says which; AIW's PUT is a full push."""
+    ops = {operation.get("op") for operation in change.get("Operations", [])} if profile == "oin" else set()
+    if ops == {"add"}:
+        return "add-members"
+    if "remove" in ops:
+        return "remove-members"
+    return "push-members"
 
 
 # -- the catalogue's steps -----------------------------------------------------------------------

@@ -198,6 +198,7 @@ class ProvisioningMachine(StepMachine):
 
     def _import(self, kind: str, ours: Mapping[str, str], key: str) -> None:
         """Page as an Okta import: each of this run's resources listed once, whatever else is there."""
+        self.probe.current_operation = "import-users" if kind == "Users" else "import-groups"
         seen = dict.fromkeys(ours, 0)
         clashes: list[str] = []
         keys = {collision_key(name): rid for rid, name in ours.items()}

@@ -27,7 +27,7 @@ from ..probe import Probe
 from ..spec import Json
 from ..strategies import Profile
 from .model import Model
-from .operations import CHECK, KINDS, describe
+from .operations import CHECK, KINDS, RULE_OPERATIONS, describe
 from .report import Note, log_lines, now, sequence_text
 
 
@@ -62,6 +62,7 @@ class StepMachine(RuleBasedStateMachine):
         self.rule = ""
         self._purpose = "invariant"
         self.okta = OktaClient(self.profile, self._send_request, self._read)
+        # Findings are attributed to the Okta operation of the step (see _step), not of each request.
         """Okta's requests under this run's profile, sent (and noted by step) through :meth:`_send`."""
 
     # -- requests and findings ---------------------------------------------------
@@ -170,6 +171,7 @@ class StepMachine(RuleBasedStateMachine):
         """One rule: its requests are numbered under a new step; a failure lists the run's requests."""
         self.steps.append(f"{rule_name} {description}".rstrip())
         self.rule, self._purpose = rule_name, "rule"
+        self.probe.current_operation = RULE_OPERATIONS.get(rule_name, "")
         with self._reporting():
             yield
         self._purpose = "invariant"
