@@ -86,6 +86,16 @@ def test_scim_error_body_wants_the_status_as_a_string() -> None:
     assert checks.scim_error_body(good)
     assert not checks.scim_error_body(answer(404, {"schemas": [ERROR], "status": 404}))
     assert not checks.scim_error_body(answer(404, text="Not Found"))
+    integer = checks.scim_error_body(answer(401, {"schemas": [ERROR], "status": 401}))
+    # issue 8 §3: say exactly what is wrong, not "without a SCIM Error body".
+    assert integer.what == (
+        "GET /Users/1 answered 401: the Error body's status is the integer 401; RFC 7644 §3.12 wants "
+        'the string "401"'
+    )
+    assert "without" in checks.scim_error_body(answer(401, {"status": "401"})).got
+    assert (
+        checks.scim_error_body(answer(401, text="no")).what == "GET /Users/1: 401 without a SCIM Error body"
+    )
     assert checks.scim_type(answer(409, {"scimType": "uniqueness"}), "uniqueness")
     assert not checks.scim_type(answer(409, {}), "uniqueness")
 

@@ -105,16 +105,43 @@ def created_id(response: httpx.Response, body: Any) -> Verdict:
     )
 
 
-def scim_error_body(response: httpx.Response) -> Verdict:
-    """An RFC 7644 §3.12 Error body whose ``status`` is the response's, as a string."""
+def error_body_problems(response: httpx.Response) -> list[str]:
+    """What keeps the body from being an RFC 7644 §3.12 Error for this response, exactly."""
     body = json_or_none(response)
     code = response.status_code
-    ok = isinstance(body, dict) and ERROR in (body.get("schemas") or []) and body.get("status") == str(code)
+    if not isinstance(body, dict):
+        return ["the body is not a JSON object" if response.content else "the body is empty"]
+    problems = []
+    if ERROR not in (body.get("schemas") or []):
+        problems.append(f"schemas is {json.dumps(body.get('schemas'))}, without {ERROR}")
+    status = body.get("status")
+    if "status" not in body:
+        problems.append("the Error body has no status")
+    elif isinstance(status, int) and not isinstance(status, bool):
+        # The most common slip (an integer, as in the HTTP status line): say it in so many words.
+        problems.append(
+            f'the Error body\'s status is the integer {status}; RFC 7644 §3.12 wants the string "{code}"'
+        )
+    elif status != str(code):
+        problems.append(f'the Error body\'s status is {json.dumps(status)}, not "{code}" (the HTTP status)')
+    return problems
+
+
+def scim_error_body(response: httpx.Response) -> Verdict:
+    """An RFC 7644 §3.12 Error body whose ``status`` is the response's, as a string."""
+    problems = error_body_problems(response)
+    code = response.status_code
+    body = json_or_none(response)
+    line = _request_line(response)
+    if not isinstance(body, dict):
+        what = f"{line}: {code} without a SCIM Error body"
+    else:
+        what = f"{line} answered {code}: " + (problems[0] if problems else "a SCIM Error body")
     return Verdict(
-        ok,
-        f"{_request_line(response)}: {code} without a SCIM Error body",
+        not problems,
+        what,
         f'{{"schemas": ["{ERROR}"], "status": "{code}", "detail": "…"}}',
-        shorten(response.text, 300) or "an empty body",
+        "; ".join(problems) + (f": {shorten(response.text, 300)}" if problems and response.content else ""),
     )
 
 
