@@ -46,6 +46,16 @@ _SCHEMA_SOURCES = {
     "ResourceType": "RFC 7643 §6",
     "Schema": "RFC 7643 §7",
 }
+# What Okta does with each response it reads: an okta-severity schema finding names the Okta
+# behaviour that breaks (CONTRACT §5).
+_OKTA_READS = {
+    "User": "okta-requests.md §4, §5: Okta reads the user's id, stores it and sends it back in every "
+    "later request",
+    "Group": "okta-requests.md §8: Okta reads the group's id and members",
+    "ListResponse": "okta-requests.md §9: Okta pages by the integer counters and reads Resources; a "
+    "lookup or import fails otherwise",
+    "Error": "okta-requests.md §10: Okta shows the provider's error message",
+}
 
 
 @dataclass
@@ -218,6 +228,7 @@ class Probe:
         for severity in ("security", "okta", "rfc"):
             chosen = [v for v in violations if v.severity == severity]
             if chosen:
+                okta = _OKTA_READS.get(base) if severity == "okta" and not discovery else None
                 self.expect(
                     False,
                     f"{method} {where}: {response.status_code} is not a valid {kind}",
@@ -225,7 +236,7 @@ class Probe:
                     got="\n".join(v.message for v in chosen) if response.content else "an empty body",
                     check=f"schema.{base.lower()}",
                     severity="rfc" if discovery else severity,
-                    requirement=f"{source} (MUST)",
+                    requirement=f"{source} (MUST)" + (f"; {okta}" if okta else ""),
                     operation=operation,
                 )
 

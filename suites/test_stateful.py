@@ -34,8 +34,8 @@ def _reports(config: pytest.Config) -> Path:
 @pytest.mark.check(
     "stateful.model",
     severity="okta",
-    requirement="CONTRACT §2-§4: after any sequence of Okta's requests, GET shows each user and "
-    "group as those requests left them (MUST)",
+    requirement="CONTRACT §2-§4; okta-requests.md §3-§9: after any sequence of Okta's requests, GET shows "
+    "each user and group as those requests left them (MUST)",
     operation="Okta's provisioning operations in sequence",
     operations=(
         "create-user",

@@ -223,7 +223,11 @@ def test_every_response_is_validated_at_the_schemas_severity() -> None:
     assert failure.title == "GET /Users/u1: 200 is not a valid User"
     assert failure.expected == "a body matching the User schema (RFC 7643 §4.1, §3.1)"
     assert failure.got == '(root): required attribute "id" is missing'
-    assert failure.requirement == "RFC 7643 §4.1, §3.1 (MUST)"
+    # An okta schema finding names the Okta behaviour that breaks (CONTRACT §5).
+    assert failure.requirement == (
+        "RFC 7643 §4.1, §3.1 (MUST); okta-requests.md §4, §5: Okta reads the user's id, stores it and "
+        "sends it back in every later request"
+    )
     assert failure.operation == "Fetch user"
 
 

@@ -16,27 +16,37 @@ CHECK: Final = "stateful.model"
 
 # Each kind of mismatch: its severity (CONTRACT §5) and the requirement it breaks.
 KINDS: Final[dict[str, tuple[str, str]]] = {
-    "request": ("okta", "CONTRACT §2-§4: each of Okta's requests succeeds with the documented status (MUST)"),
+    "request": (
+        "okta",
+        "CONTRACT §2-§4; okta-requests.md §10: each of Okta's requests succeeds with the documented "
+        "status, else Okta's task fails (MUST)",
+    ),
     "user": (
         "okta",
         "CONTRACT §4: a user's attributes round-trip exactly (Unicode included), PUT replaces them, "
-        "and active follows deactivation and reactivation (MUST)",
+        "and active follows deactivation and reactivation; okta-requests.md §6, §7: else Okta's "
+        "profile pushes and deactivations are lost (MUST)",
     ),
     "group": (
         "okta",
         "CONTRACT §4: after any membership or rename request, GET /Groups/{id} shows the new "
-        "displayName and exactly the intended members (MUST)",
+        "displayName and exactly the intended members; okta-requests.md §8: else group access in "
+        "Zentral differs from Okta's (MUST)",
     ),
-    "deleted": ("okta", "CONTRACT §4: DELETE /Groups/{id} answers 204, and a later GET gives 404 (MUST)"),
+    "deleted": (
+        "okta",
+        "CONTRACT §4; okta-requests.md §8: DELETE /Groups/{id} answers 204, and a later GET gives 404 (MUST)",
+    ),
     "lookup": (
         "okta",
         "CONTRACT §4: an eq lookup returns exactly the matching resource, never a prefix or "
-        "substring match; a deactivated user is still found, a deleted group is not (MUST)",
+        "substring match; a deactivated user is still found, a deleted group is not; okta-requests.md "
+        "§3, §8: else Okta links the wrong user or re-creates one and hits 409 (MUST)",
     ),
     "import": (
         "okta",
-        "CONTRACT §3, §4: an import pages with count=100 until totalResults and lists each "
-        "resource exactly once (MUST)",
+        "CONTRACT §3, §4; okta-requests.md §9: an import pages with count=100 until totalResults and "
+        "lists each resource exactly once (MUST)",
     ),
     "user-groups": (
         "rfc",
