@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .core.terms import PROFILES, SEVERITIES, Severity, is_severity, rank
 from .traffic import Exchange
 
-SEVERITIES = ("security", "okta", "rfc")
-PROFILES = ("aiw", "oin")
+# PROFILES and SEVERITIES are defined in core.terms; re-exported for the modules that import them here.
+__all__ = ["PROFILES", "SEVERITIES", "ConformanceFailure", "HarnessError"]
 
 
 class ConformanceFailure(AssertionError):
@@ -35,12 +36,12 @@ class ConformanceFailure(AssertionError):
         okta_operation: str = "",
         others: Sequence[ConformanceFailure] = (),
     ) -> None:
-        if severity not in SEVERITIES:
+        if not is_severity(severity):
             raise ValueError(f"severity must be one of {SEVERITIES}, got {severity!r}")
         super().__init__(title)
         self.check = check
         self.title = title
-        self.severity = severity
+        self.severity: Severity = severity
         self.requirement = requirement
         self.expected = expected
         self.got = got
@@ -55,7 +56,7 @@ class ConformanceFailure(AssertionError):
     def all(self) -> tuple[ConformanceFailure, ...]:
         """This finding and the others, most severe first."""
         found = (self, *self.others)
-        return tuple(sorted(found, key=lambda f: SEVERITIES.index(f.severity)))
+        return tuple(sorted(found, key=lambda f: rank(f.severity)))
 
 
 class HarnessError(Exception):

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument, NoSuchExample
 
+from scim_conformance.core.terms import PROFILES, Profile
 from scim_conformance.okta.bodies import SAMPLE_CREATE_USER
 from scim_conformance.server.definitions import resource_types
 from scim_conformance.server.filtering import matches, parse_filter
@@ -461,10 +462,10 @@ def test_membership_oracle_reads_oktas_verbatim_body() -> None:
 # -- operation sequences -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("profile", ["aiw", "oin"])
+@pytest.mark.parametrize("profile", PROFILES)
 @given(data=st.data())
-def test_operation_sequences_are_valid_where_they_stand(profile: str, data: st.DataObject) -> None:
-    operations = data.draw(operation_sequences(profile))  # type: ignore[arg-type]
+def test_operation_sequences_are_valid_where_they_stand(profile: Profile, data: st.DataObject) -> None:
+    operations = data.draw(operation_sequences(profile))
     active: list[bool] = []
     groups: list[set[int] | None] = []
     for op in operations:

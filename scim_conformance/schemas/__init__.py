@@ -6,7 +6,8 @@ The documents beside this module describe each resource and message of RFC 7643/
 ``resource_type.json``, ``schema.json``, plus the shared ``meta.json`` and ``common.json``.
 They resolve each other's ``$ref`` offline, through one `referencing` registry.
 
-Severity is data: a schema node may carry ``"x-severity": "security" | "okta" | "rfc"``, and a
+Severity is data: a schema node may carry ``"x-severity": "security" | "okta" | "rfc"`` (one of
+:data:`~scim_conformance.core.terms.SEVERITIES`, checked when the files are loaded), and a
 violation takes the nearest one on the path from the failing keyword up to the root (across
 ``$ref``), ``rfc`` when there is none (CONTRACT §5). A node may also carry ``"x-message"``, the
 text for a failure of one of *its own* keywords (``{instance}`` is replaced by the value).
@@ -27,9 +28,10 @@ Modules: ``documents`` (the files, their registry, the root schema of a kind), `
 ``routes`` (which kind a response should match).
 """
 
+from ..core.terms import SEVERITIES
 from .documents import BASE_URI, KINDS, documents
 from .routes import kind_for
-from .validation import MAX_VIOLATIONS, SEVERITIES, Violation, forget_known_valid, validate
+from .validation import MAX_VIOLATIONS, Violation, forget_known_valid, validate
 
 __all__ = [
     "BASE_URI",

@@ -12,6 +12,7 @@ from typing import Any, Final
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+from ..core.terms import SEVERITIES, is_severity
 from ..spec import Json
 
 BASE_URI: Final = "https://scim-conformance.invalid/schemas/"
@@ -36,15 +37,34 @@ KINDS: Final = frozenset({*SCHEMA_FILES, *(f"ListResponse:{kind}" for kind in IT
 
 @cache
 def documents() -> Mapping[str, Json]:
-    """Every schema document of the package, by file name (``user.json``). Do not mutate them."""
+    """Every schema document of the package, by file name (``user.json``). Do not mutate them.
+
+    Raises ValueError for an ``x-severity`` that is not one of the severities (CONTRACT §5).
+    """
     folder = resources.files(__package__)
-    return MappingProxyType(
-        {
-            entry.name: json.loads(entry.read_text("utf-8"))
-            for entry in sorted(folder.iterdir(), key=lambda e: e.name)
-            if entry.name.endswith(".json")
-        }
-    )
+    loaded = {
+        entry.name: json.loads(entry.read_text("utf-8"))
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".json")
+    }
+    for name, document in loaded.items():
+        check_severities(document, name)
+    return MappingProxyType(loaded)
+
+
+def check_severities(node: object, where: str) -> None:
+    """Raise ValueError for an ``x-severity`` in ``node`` that is not one of :data:`SEVERITIES`."""
+    if isinstance(node, dict):
+        if "x-severity" in node and not is_severity(node["x-severity"]):
+            raise ValueError(
+                f"{where}: x-severity {node['x-severity']!r} is not one of {', '.join(SEVERITIES)} "
+                "(CONTRACT §5); fix the schema document"
+            )
+        for key, child in node.items():
+            check_severities(child, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, child in enumerate(node):
+            check_severities(child, f"{where}/{index}")
 
 
 def unmarked(document: Json) -> Json:

@@ -6,17 +6,13 @@ import json
 from dataclasses import dataclass
 from typing import Any, Final
 
+from ..core.terms import Severity, rank
 from .documents import ITEM_SCHEMAS, attribute_names
 from .keywords import SEVERITY_ATTR, validator_for
 from .messages import describe
 
-SEVERITIES: Final = ("security", "okta", "rfc")
-"""The severities of CONTRACT §5, most severe first."""
-
 MAX_VIOLATIONS: Final = 20
 """At most this many violations per instance; past it the last one says how many were left out."""
-
-RANK: Final = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +23,7 @@ class Violation:
     """JSON pointer (RFC 6901) into the instance as sent; ``""`` is the whole document."""
     message: str
     """What is wrong, led by the pointer: ``/active: expected boolean, got string "true"``."""
-    severity: str
+    severity: Severity
     """``security``, ``okta`` or ``rfc`` (CONTRACT §5)."""
     schema_path: str
     """Where the failing keyword is, as a 2020-12 keyword location (``/allOf/0/required``)."""
@@ -88,9 +84,9 @@ def validate(kind: str, instance: object) -> list[Violation]:
     for error in errors:
         order, violation = _violation(error, checked, instance, renames)
         key = (violation.pointer, violation.message)
-        if key not in found or RANK[violation.severity] < RANK[found[key][1].severity]:
+        if key not in found or rank(violation.severity) < rank(found[key][1].severity):
             found[key] = (order, violation)
-    ranked = [v for _, v in sorted(found.values(), key=lambda pair: (RANK[pair[1].severity], pair[0]))]
+    ranked = [v for _, v in sorted(found.values(), key=lambda pair: (rank(pair[1].severity), pair[0]))]
     if len(ranked) <= MAX_VIOLATIONS:
         return ranked
     rest = ranked[MAX_VIOLATIONS - 1 :]
@@ -161,9 +157,8 @@ def _violation(
         segments.append(error.instance)  # the key itself is at fault, not its object
     pointer = "".join("/" + s.replace("~", "~0").replace("/", "~1") for s in segments)
     text = describe(error, _lookup(sent, segments[: len(path)]))
-    severity = getattr(error, SEVERITY_ATTR, "rfc")
-    if severity not in RANK:
-        severity = "rfc"
+    # Every x-severity is one of SEVERITIES: documents() checks them when it loads the files.
+    severity: Severity = getattr(error, SEVERITY_ATTR, "rfc")
     order = tuple((0, s, "") if isinstance(s, int) else (1, 0, str(s)) for s in path)
     keyword_location = "".join(f"/{s}" for s in schema_path)
     return order, Violation(pointer, f"{pointer or '(root)'}: {text}", severity, keyword_location)

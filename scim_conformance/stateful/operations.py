@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Final
 
-from ..core.terms import Profile
+from ..core.terms import Profile, Severity
 from ..okta.operations import OPERATIONS
 
 CHECK: Final = "stateful.model"
 
 # Each kind of mismatch: its severity (CONTRACT §5) and the requirement it breaks.
-KINDS: Final[dict[str, tuple[str, str]]] = {
+KINDS: Final[dict[str, tuple[Severity, str]]] = {
     "request": (
         "okta",
         "CONTRACT §2-§4; okta-requests.md §10: each of Okta's requests succeeds with the documented "

@@ -8,9 +8,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 
+from ..core.terms import Profile
 from ..errors import ConformanceFailure
 from ..probe import Probe
-from ..strategies import Profile
 from .machine import ProvisioningMachine
 from .report import write_lines
 from .steps import Session

@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 from live_targets import pretty, run_suites, scim2_server
 
+from scim_conformance.core.terms import SEVERITIES
+
 # Slow (scim2-server served, every suite run against it): not in `pytest -m "not slow"`.
 pytestmark = pytest.mark.slow
 
 TOKEN = "scim2-" + secrets.token_hex(16)
-SEVERITIES = {"security", "okta", "rfc"}
 
 
 def test_scim2_server_gives_findings_not_errors(tmp_path: Path) -> None:
