@@ -18,9 +18,9 @@ caseExact=false values), :func:`is_okta_user_name`, :func:`okta_user_id_for`,
 
 from __future__ import annotations
 
+from ..core.terms import Profile
 from .groups import (
     OKTA_PATCH_CHUNK,
-    Profile,
     apply_membership_change,
     group_names,
     member_sets,

@@ -21,20 +21,20 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from functools import partial
-from typing import Final, Literal
+from typing import Final
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from ..core.terms import PROFILES, Profile, is_profile
 from ..okta import requests as okta
 from ..okta.protocol import OKTA_PATCH_CHUNK
 from ..spec import GROUP_SCHEMA, Json
-from .names import _check_marker
-from .users import _texts
+from .names import check_marker
+from .users import free_texts
 
 __all__ = [
     "OKTA_PATCH_CHUNK",
-    "Profile",
     "apply_membership_change",
     "group_names",
     "member_sets",
@@ -42,18 +42,16 @@ __all__ = [
     "okta_groups",
 ]
 
-Profile = Literal["aiw", "oin"]
-"""The two Okta client profiles (CONTRACT §2)."""
 
 _REMOVE_PATH: Final = re.compile(r'members\[value eq ("(?:[^"\\]|\\.)*")\]')
 
 
-def _check_profile(profile: object) -> Profile:
-    if profile == "aiw":
-        return "aiw"
-    if profile == "oin":
-        return "oin"
-    raise InvalidArgument(f"profile={profile!r} must be 'aiw' or 'oin' (CONTRACT §2)")
+def check_profile(profile: object) -> Profile:
+    """``profile`` if it is one of Okta's client profiles, else InvalidArgument (hypothesis's error)."""
+    if is_profile(profile):
+        return profile
+    choices = " or ".join(repr(p) for p in PROFILES)
+    raise InvalidArgument(f"profile={profile!r} must be {choices} (CONTRACT §2)")
 
 
 def group_names(*, marker: str, max_size: int = 255) -> st.SearchStrategy[str]:
@@ -68,10 +66,10 @@ def group_names(*, marker: str, max_size: int = 255) -> st.SearchStrategy[str]:
 
     Shrinks toward the marker alone.
     """
-    _check_marker(marker)
+    check_marker(marker)
     if max_size < len(marker) + 4:
         raise InvalidArgument(f"max_size={max_size!r} must be at least len(marker) + 4 = {len(marker) + 4}")
-    side = st.none() | _texts(max_size=(max_size - len(marker) - 2) // 2, exclude='"\\')
+    side = st.none() | free_texts(max_size=(max_size - len(marker) - 2) // 2, exclude='"\\')
     return st.builds(
         lambda before, after: " ".join(part for part in (before, marker, after) if part), side, side
     )
@@ -157,7 +155,7 @@ def membership_changes(
 
     Shrinks toward fewer steps, smaller member sets, and delta bodies.
     """
-    checked = _check_profile(profile)
+    checked = check_profile(profile)
     order = list(ids)
     displays = ids if isinstance(ids, Mapping) else None
     if not initial <= set(order):

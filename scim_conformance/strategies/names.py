@@ -114,7 +114,8 @@ def _is_local_part(local: str) -> bool:
     return not after_separator
 
 
-def _check_marker(marker: object) -> str:
+def check_marker(marker: object) -> str:
+    """``marker`` if it is a run marker a strategy can put in a value, else InvalidArgument saying why."""
     if not isinstance(marker, str) or _MARKER.fullmatch(marker) is None or len(marker) > 40:
         raise InvalidArgument(
             f"marker={marker!r} must be 1-40 ASCII letters and digits, optionally joined by single "
@@ -158,6 +159,16 @@ _domains = st.one_of(
 _PLACEMENTS: Final = ("suffix", "prefix", "tag", "subdomain")
 
 
+def emails() -> st.SearchStrategy[str]:
+    """Email addresses shaped like Okta logins, without a run marker (Okta-only): a changed email.
+
+    At most 100 characters. Shrinks toward ``"0@example.com"``.
+    """
+    return st.builds(lambda local, domain: f"{local}@{domain}", _local_names, _domains).filter(
+        lambda email: len(email) <= 100
+    )
+
+
 def _user_name(name: str, tag: str | None, domain: str, placement: str, *, marker: str, max_size: int) -> str:
     if placement == "subdomain" and _LABEL.fullmatch(marker) is None:
         placement = "suffix"
@@ -189,7 +200,7 @@ def user_names(*, marker: str, max_size: int = OKTA_USER_NAME_MAX) -> st.SearchS
 
     Shrinks toward ``"0.<marker>@example.com"``.
     """
-    _check_marker(marker)
+    check_marker(marker)
     if not len(marker) + 14 <= max_size <= OKTA_USER_NAME_MAX:
         raise InvalidArgument(
             f"max_size={max_size!r} must be between len(marker) + 14 = {len(marker) + 14} "
@@ -217,7 +228,7 @@ def wide_user_names(*, marker: str, max_size: int = 255) -> st.SearchStrategy[st
 
     Shrinks toward ``marker`` alone.
     """
-    _check_marker(marker)
+    check_marker(marker)
     if max_size < len(marker):
         raise InvalidArgument(f"max_size={max_size!r} must leave room for the marker {marker!r}")
     side = (max_size - len(marker)) // 2

@@ -15,8 +15,9 @@ from typing import Final, Literal, get_args
 
 from hypothesis import strategies as st
 
+from ..core.terms import Profile
 from ..okta.operations import OPERATIONS
-from .groups import Profile, _check_profile
+from .groups import check_profile
 
 __all__ = ["OPERATION_NAMES", "OktaOperation", "OperationName", "operation_sequences"]
 
@@ -190,7 +191,7 @@ def operation_sequences(profile: Profile, *, max_size: int = 20) -> st.SearchStr
     Shrinks toward short sequences (at most ``max_size`` operations), toward
     ``create_user``, and toward the first user and group.
     """
-    checked = _check_profile(profile)
+    checked = check_profile(profile)
     raw = st.tuples(
         st.sampled_from(OPERATION_NAMES),
         st.integers(min_value=0, max_value=63),

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from ..spec import USER_SCHEMA, Json
-from .names import _check_marker, _domains, _local_names, collision_key, user_names
+from .names import check_marker, collision_key, emails, user_names
 
 __all__ = [
     "LOCALES",
@@ -51,7 +51,8 @@ def _fit(pieces: list[str], max_size: int) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
-def _texts(*, max_size: int, exclude: str = "") -> st.SearchStrategy[str]:
+def free_texts(*, max_size: int, exclude: str = "") -> st.SearchStrategy[str]:
+    """The text of :func:`profile_texts`, without the characters of ``exclude`` and unchecked arguments."""
     chars = _PRINTABLE.filter(lambda c: c not in exclude) if exclude else _PRINTABLE
     # A piece is a run of characters or one emoji sequence, which is never cut.
     pieces = st.lists(
@@ -76,7 +77,7 @@ def profile_texts(*, max_size: int = 64) -> st.SearchStrategy[str]:
     """
     if max_size < 1:
         raise InvalidArgument(f"max_size={max_size!r} must be at least 1")
-    return _texts(max_size=max_size)
+    return free_texts(max_size=max_size)
 
 
 def okta_user_ids() -> st.SearchStrategy[str]:
@@ -136,7 +137,7 @@ def okta_users(*, marker: str) -> st.SearchStrategy[Json]:
     Shrinks toward ``userName`` ``"0.<marker>@example.com"``, names ``"0"``,
     ``locale`` ``"en-US"`` and password ``"00000000"``.
     """
-    _check_marker(marker)
+    check_marker(marker)
     names = profile_texts()
     return st.builds(
         _user_body,
@@ -146,12 +147,6 @@ def okta_users(*, marker: str) -> st.SearchStrategy[Json]:
         names,
         st.sampled_from(LOCALES),
         st.text(st.sampled_from(_PASSWORD_ALPHABET), min_size=8, max_size=8),
-    )
-
-
-def _emails() -> st.SearchStrategy[str]:
-    return st.builds(lambda local, domain: f"{local}@{domain}", _local_names, _domains).filter(
-        lambda email: len(email) <= 100
     )
 
 
@@ -171,7 +166,7 @@ def profile_updates() -> st.SearchStrategy[dict[str, Any]]:
         "/name/middleName": text,
         "/name/familyName": text,
         "/displayName": text,
-        "/emails/0/value": _emails(),
+        "/emails/0/value": emails(),
         "/locale": st.sampled_from(_UPDATED_LOCALES),
     }
     return st.fixed_dictionaries({}, optional=optional).filter(bool)
