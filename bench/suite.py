@@ -278,9 +278,9 @@ class _Meter:
             RecordingTransport.handle_request = original  # type: ignore[method-assign]
 
     def pytest_sessionfinish(self, session: Any) -> None:
-        from scim_conformance.plugin import _target_key  # the session's one Target
+        from scim_conformance.plugin import session_target
 
-        target = session.config.stash.get(_target_key, None)
+        target = session_target(session.config)
         if target is not None:
             exchanges = target.recorder.exchanges
             self.count = len(exchanges)

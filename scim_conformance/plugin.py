@@ -4,8 +4,10 @@ It adds the ``scim`` option group, builds the one target of the session (the
 embedded reference server, or ``--scim-url``), turns
 :class:`~scim_conformance.errors.ConformanceFailure` into findings on the
 report (terminal, pytest-html, JUnit properties, ``--scim-json``), and decides
-the exit code from the findings' severities (CONTRACT §5): ``security`` and
-``okta`` findings fail the run, ``rfc`` findings only with ``--scim-strict``.
+the exit code from the findings' severities (CONTRACT §5; the rule is
+:func:`~scim_conformance.core.terms.gates`): ``security`` and ``okta`` findings
+fail the run, ``rfc`` findings only with ``--scim-strict``. What the run found is
+kept in a :class:`~scim_conformance.results.RunResults`.
 
 Importing this module must stay cheap: every pytest run in an environment
 where the package is installed loads it.
@@ -22,7 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .errors import PROFILES, ConformanceFailure, HarnessError
+from .core.terms import PROFILES, SEVERITIES, Profile, gates
+from .errors import ConformanceFailure, HarnessError
+from .results import RunResults
 
 if TYPE_CHECKING:
     from .cleanup import Tracker
@@ -51,7 +55,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--okta-profile",
-        choices=("aiw", "oin", "all"),
+        choices=(*PROFILES, "all"),
         default="all",
         help="Okta client profile to replay: aiw (custom app, PUT), oin (catalogue app, PATCH), all",
     )
@@ -88,8 +92,8 @@ def pytest_configure(config: pytest.Config) -> None:
     register()
     config.addinivalue_line(
         "markers",
-        "check(id, *, severity, requirement, profiles=('aiw','oin'), operation=''): "
-        "the conformance check a test performs (CONTRACT §5 severity)",
+        f"check(id, *, severity, requirement, profiles={PROFILES!r}, operation=''): "
+        f"the conformance check a test performs (severity: {' > '.join(SEVERITIES)}, CONTRACT §5)",
     )
     config.pluginmanager.register(_Session(config), "scim-conformance-session")
 
@@ -104,12 +108,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     # The target's connections are closed even when no test asked for it (a failed
     # preflight, or every suite deselected); scim_target closed it already otherwise.
-    target = config.stash.get(_target_key, None)
+    target = session_target(config)
     if target is not None:
         target.close()
 
 
-def selected_profiles(config: pytest.Config) -> tuple[str, ...]:
+def selected_profiles(config: pytest.Config) -> tuple[Profile, ...]:
     chosen = config.getoption("okta_profile")
     return PROFILES if chosen == "all" else (chosen,)
 
@@ -143,6 +147,11 @@ def build_target(config: pytest.Config) -> Target:
         else:
             config.stash[_target_key] = embedded_target(config.getoption("scim_app"))
     return config.stash[_target_key]
+
+
+def session_target(config: pytest.Config) -> Target | None:
+    """The session's target if it was built in this process (by a test, or the preflight), else None."""
+    return config.stash.get(_target_key, None)
 
 
 def preflight_or_exit(config: pytest.Config) -> None:
@@ -244,7 +253,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         failure = excinfo.value
         # Exchanges were redacted when recorded; the rest of a finding (hypothesis's
         # notes on the failing example, say) is scrubbed of the token here.
-        target = item.config.stash.get(_target_key, None)
+        target = session_target(item.config)
         secrets = [target.token] if target is not None and target.token else []
         text = redact_text(findings.render(failure), secrets)
         report.longrepr = text
@@ -272,87 +281,77 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 class _Session:
-    """Collects findings and cleanup results across the run (on the xdist controller too)."""
+    """Collects the run's results across the session (on the xdist controller too), and reports them."""
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        self.findings: dict[str, list[dict[str, Any]]] = {}
-        self.failed: set[str] = set()
-        self.leftovers: list[str] = []
-        self.cleanup = {"created": 0, "requests": 0}
+        self.results = RunResults()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if not report.failed:
             return
-        self.failed.add(report.nodeid)
         found = getattr(report, "scim_findings", None)
-        if found:
-            self.findings[report.nodeid] = json.loads(found)
+        self.results.add_failure(report.nodeid, json.loads(found) if found else None)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
         # xdist: each worker cleans up its own resources and sends the outcome here.
         output = getattr(node, "workeroutput", {}).get("scim_cleanup")
         if output:
-            self._add_cleanup(json.loads(output))
-
-    def _add_cleanup(self, outcome: dict[str, Any]) -> None:
-        self.leftovers += outcome["leftovers"]
-        self.cleanup["created"] += outcome["created"]
-        self.cleanup["requests"] += outcome["requests"]
-
-    def all_findings(self) -> list[dict[str, Any]]:
-        return [f for found in self.findings.values() for f in found]
+            self.results.add_cleanup(json.loads(output))
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         config = self.config
-        if _cleanup_key in config.stash:
-            self._add_cleanup(config.stash[_cleanup_key])
+        cleaned = config.stash.get(_cleanup_key, None)
+        if cleaned is not None:
+            self.results.add_cleanup(cleaned)
         if hasattr(config, "workerinput"):
-            if _cleanup_key in config.stash:
-                config.workeroutput["scim_cleanup"] = json.dumps(config.stash[_cleanup_key])  # type: ignore[attr-defined]
+            if cleaned is not None:
+                config.workeroutput["scim_cleanup"] = json.dumps(cleaned)  # type: ignore[attr-defined]
             return
         if setup_error(config) is not None:
             session.exitstatus = EXIT_SETUP
-        # rfc findings are reported, and gate only in strict mode (CONTRACT §5). A
-        # failure that is not a finding (a harness error) always gates.
-        only_rfc = bool(self.failed) and all(
-            nodeid in self.findings and all(f["severity"] == "rfc" for f in self.findings[nodeid])
-            for nodeid in self.failed
-        )
-        if (
-            session.exitstatus == pytest.ExitCode.TESTS_FAILED
-            and only_rfc
-            and not config.getoption("scim_strict")
-        ):
+        # Findings that do not gate (rfc, without --scim-strict) are reported and do not
+        # fail the run (CONTRACT §5). A failure that is not a finding (a harness error) always gates.
+        strict = bool(config.getoption("scim_strict"))
+        reported_only = self.results.only_findings_that_do_not_gate(strict=strict)
+        if session.exitstatus == pytest.ExitCode.TESTS_FAILED and reported_only:
             session.exitstatus = pytest.ExitCode.OK
         path = config.getoption("scim_json")
         if path:
             from .reporting.summary import write_summary
 
-            write_summary(Path(path), self, int(session.exitstatus))
+            write_summary(
+                Path(path),
+                self.results,
+                url=config.getoption("scim_url"),
+                profiles=config.getoption("okta_profile"),
+                strict=strict,
+                exit_code=int(session.exitstatus),
+                setup_error=setup_error(config),
+            )
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        config = self.config
+        config, results = self.config, self.results
         if hasattr(config, "workerinput") or setup_error(config) is not None:
             return  # a failed preflight said it all, in one line
-        if not (self.findings or self.cleanup["created"] or _target_key in config.stash):
+        if not (results.findings or results.cleanup["created"] or session_target(config) is not None):
             return  # not a conformance run (e.g. the harness's own tests): nothing to say
-        findings = self.all_findings()
-        counts = {s: sum(1 for f in findings if f["severity"] == s) for s in ("security", "okta", "rfc")}
+        strict = bool(config.getoption("scim_strict"))
+        counts = results.counts()
+        line = "findings: " + ", ".join(f"{counts[s]} {s}" for s in SEVERITIES)
+        if reported_only := [s for s in SEVERITIES if not gates(s, strict=strict)]:
+            line += f" ({', '.join(reported_only)} findings do not fail the run without --scim-strict)"
         terminalreporter.section("scim-conformance")
-        strict = config.getoption("scim_strict")
-        terminalreporter.write_line(
-            f"findings: {counts['security']} security, {counts['okta']} okta, {counts['rfc']} rfc"
-            + ("" if strict else " (rfc findings do not fail the run without --scim-strict)")
-        )
-        for finding in findings:
+        terminalreporter.write_line(line)
+        for finding in results.all_findings():
             terminalreporter.write_line(f"  [{finding['severity']}] {finding['check']}: {finding['title']}")
+        cleanup = results.cleanup
         terminalreporter.write_line(
-            f"cleanup: {self.cleanup['requests']} requests for {self.cleanup['created']} created resources"
+            f"cleanup: {cleanup['requests']} requests for {cleanup['created']} created resources"
         )
-        for line in self.leftovers:
+        for line in results.leftovers:
             terminalreporter.write_line(f"  not cleaned up: {line}")
 
 

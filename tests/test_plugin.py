@@ -119,11 +119,11 @@ marks = []
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
     result = yield
-    marks.append(item.config.stash[plugin._target_key].recorder.mark())
+    marks.append(plugin.session_target(item.config).recorder.mark())
     return result
 
 def pytest_sessionfinish(session):
-    recorder = session.config.stash[plugin._target_key].recorder
+    recorder = plugin.session_target(session.config).recorder
     sent = [
         [e.method, e.url.rsplit("/scim/v2", 1)[1].split("/")[1], e.request_json()]
         for e in recorder.since(marks[-1])

@@ -6,36 +6,40 @@
 
 Each finding is the dict of :func:`scim_conformance.findings.to_dict`; its
 exchanges are redacted at recording time, so the file holds no secret.
+``gating`` says whether some finding fails the run (:func:`scim_conformance.core.terms.gates`).
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..plugin import setup_error
-
-if TYPE_CHECKING:
-    from ..plugin import _Session
+from ..results import RunResults
 
 
-def write_summary(path: Path, session: _Session, exit_code: int) -> None:
-    config = session.config
-    findings = session.all_findings()
-    counts = {s: sum(1 for f in findings if f["severity"] == s) for s in ("security", "okta", "rfc")}
-    strict = bool(config.getoption("scim_strict"))
+def write_summary(
+    path: Path,
+    results: RunResults,
+    *,
+    url: str | None,
+    profiles: str,
+    strict: bool,
+    exit_code: int,
+    setup_error: str | None,
+) -> None:
+    """Write the summary of a run against ``url`` (None: the embedded reference server)."""
     summary: dict[str, Any] = {
-        "target": config.getoption("scim_url") or "embedded reference server (in-process)",
-        "embedded": not config.getoption("scim_url"),
-        "profiles": config.getoption("okta_profile"),
+        "target": url or "embedded reference server (in-process)",
+        "embedded": not url,
+        "profiles": profiles,
         "strict": strict,
         "exit_code": exit_code,
-        "setup_error": setup_error(config),
-        "counts": counts,
-        "gating": bool(counts["security"] or counts["okta"] or (strict and counts["rfc"])),
-        "findings": findings,
-        "cleanup": {**session.cleanup, "leftovers": session.leftovers},
+        "setup_error": setup_error,
+        "counts": results.counts(),
+        "gating": results.gating(strict=strict),
+        "findings": results.all_findings(),
+        "cleanup": {**results.cleanup, "leftovers": results.leftovers},
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -1,0 +1,69 @@
+"""What a run found: its findings, its failed tests, and what the cleanup did.
+
+The plugin fills one :class:`RunResults` per session (on the xdist controller,
+from the workers' reports and cleanup outcomes); the exit status, the terminal
+summary and ``--scim-json`` (``reporting.summary``) read it. Whether a finding
+fails the run is :func:`scim_conformance.core.terms.gates`, here applied to the
+whole run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .core.terms import SEVERITIES, Severity, gates
+
+__all__ = ["RunResults"]
+
+
+@dataclass(slots=True)
+class RunResults:
+    """Findings and cleanup totals collected across a run."""
+
+    findings: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """The findings of each test that failed on a finding, by node id (``findings.to_dict`` form)."""
+    failed: set[str] = field(default_factory=set)
+    """Node ids of the tests that failed, with a finding or not (a harness error has none)."""
+    cleanup: dict[str, int] = field(default_factory=lambda: {"created": 0, "requests": 0})
+    """Resources the run created, and requests its cleanup sent."""
+    leftovers: list[str] = field(default_factory=list)
+    """Resources the cleanup could not remove, one line each."""
+
+    def add_failure(self, nodeid: str, found: Iterable[dict[str, Any]] | None = None) -> None:
+        """A failed test, and its findings if it failed on a finding (None: it did not)."""
+        self.failed.add(nodeid)
+        if found is not None:
+            self.findings[nodeid] = list(found)
+
+    def add_cleanup(self, outcome: Mapping[str, Any]) -> None:
+        """One process's cleanup outcome (``cleanup.Tracker.clean_up``): totals add up."""
+        self.leftovers += outcome["leftovers"]
+        self.cleanup["created"] += outcome["created"]
+        self.cleanup["requests"] += outcome["requests"]
+
+    def all_findings(self) -> list[dict[str, Any]]:
+        """Every finding of the run, test by test."""
+        return [f for found in self.findings.values() for f in found]
+
+    def counts(self) -> dict[Severity, int]:
+        """How many findings of each severity, most severe first."""
+        findings = self.all_findings()
+        return {s: sum(1 for f in findings if f["severity"] == s) for s in SEVERITIES}
+
+    def gating(self, *, strict: bool) -> bool:
+        """Whether some finding fails the run."""
+        return any(gates(f["severity"], strict=strict) for f in self.all_findings())
+
+    def only_findings_that_do_not_gate(self, *, strict: bool) -> bool:
+        """Whether tests failed, and each only on findings that do not fail the run.
+
+        A failed test without a finding (a harness error) is not one of those: it
+        always fails the run.
+        """
+        return bool(self.failed) and all(
+            nodeid in self.findings
+            and not any(gates(f["severity"], strict=strict) for f in self.findings[nodeid])
+            for nodeid in self.failed
+        )
