@@ -9,14 +9,10 @@ import shlex
 import statistics
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import launch
-
-if TYPE_CHECKING:
-    from server import Settings, Target
+from figures import Figure, Settings, Target, sequences_per_second
 
 _PACKAGES = (
     "uvicorn",
@@ -28,19 +24,6 @@ _PACKAGES = (
     "scim2-models",
     "pydantic",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Figure:
-    name: str
-    shown: str
-    target: str = "-"
-    passed: bool | None = None
-    """None: reported, with no target."""
-
-
-def sequences_per_second(target: Target, batch: int) -> float:
-    return batch * len(target.rounds) / (sum(wall for wall, _ in target.rounds) / 1e9)
 
 
 def _us(ns: float) -> str:

@@ -40,7 +40,6 @@ import tracemalloc
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -50,6 +49,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ is not a package
 import launch
 import report
+from figures import Figure, Settings, Target, sequences_per_second
 
 if TYPE_CHECKING:
     from scim_conformance.server.store import Store
@@ -65,37 +65,9 @@ OKTA_HEADERS = {  # okta-requests.md §1
     "User-Agent": "Okta SCIM Client 1.0.0",
 }
 JSON_BODY = {"Content-Type": "application/scim+json; charset=utf-8"}
-STEPS = ("lookup", "create", "GET", "PUT")
-
-
-@dataclass(frozen=True, slots=True)
-class Settings:
-    rounds: int  # rounds of the sequence comparison
-    batch: int  # sequences per server per round
-    lookup_rounds: int
-    lookup_batch: int  # lookups per store per round
-
 
 DEFAULT = Settings(rounds=60, batch=30, lookup_rounds=40, lookup_batch=100)
 QUICK = Settings(rounds=6, batch=12, lookup_rounds=6, lookup_batch=40)
-
-
-@dataclass(slots=True)
-class Target:
-    """One server as the client sees it, and what was measured against it."""
-
-    label: str
-    base: str
-    floor: bool = False  # answers every request 200 with a fixed ListResponse
-    samples: dict[str, list[int]] = field(default_factory=lambda: {s: [] for s in STEPS})
-    """Every request's duration (ns), per step."""
-    rounds: list[tuple[int, int]] = field(default_factory=list)
-    """Per round: (wall ns of the batch, summed ns of its requests); lookups: (median ns, same)."""
-    errors: list[str] = field(default_factory=list)
-
-    def reset(self) -> None:
-        self.samples = {s: [] for s in STEPS}
-        self.rounds.clear()
 
 
 # -- servers -----------------------------------------------------------------------
@@ -302,16 +274,16 @@ def main(argv: list[str] | None = None) -> int:
     ceiling = _median_ratio(scim2, floor, 0)
     lookup = _median_ratio(lookups[1], lookups[0], 0)
     figures = [
-        report.Figure("per-request cost of Okta's requests, ours / framework floor", f"{cost:.3f}x",
+        Figure("per-request cost of Okta's requests, ours / framework floor", f"{cost:.3f}x",
                       "<= 1.5x", cost <= 1.5 and not broken),
-        report.Figure(f"Okta sequence throughput, {STORED:,} users, ours / scim2-server",
+        Figure(f"Okta sequence throughput, {STORED:,} users, ours / scim2-server",
                       f"{throughput:.3f}x", ">= 2x", throughput >= 2 and not broken),
-        report.Figure("  context: floor / scim2-server, what a zero-cost app would reach", f"{ceiling:.3f}x"),
-        report.Figure("Okta sequence throughput in-process (no socket)",
-                      f"{report.sequences_per_second(in_proc, settings.batch):,.0f} seq/s"),
-        report.Figure(f"userName eq lookup latency, {large:,} / {small:,} users", f"{lookup:.3f}x",
+        Figure("  context: floor / scim2-server, what a zero-cost app would reach", f"{ceiling:.3f}x"),
+        Figure("Okta sequence throughput in-process (no socket)",
+                      f"{sequences_per_second(in_proc, settings.batch):,.0f} seq/s"),
+        Figure(f"userName eq lookup latency, {large:,} / {small:,} users", f"{lookup:.3f}x",
                       "<= 1.5x", lookup <= 1.5 and not broken),
-        report.Figure("memory per stored user", f"{per_user:,.0f} B", "<= 2 KB (2,048 B)", per_user <= 2048),
+        Figure("memory per stored user", f"{per_user:,.0f} B", "<= 2 KB (2,048 B)", per_user <= 2048),
     ]  # fmt: skip
     print(report.render(figures, sequences, lookups, settings, quick=args.quick, stored=STORED))
     missed = any(f.passed is False for f in figures)
