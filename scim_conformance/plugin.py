@@ -248,7 +248,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     excinfo = call.excinfo
     if report.when == "call" and excinfo is not None and isinstance(excinfo.value, ConformanceFailure):
         from . import findings
-        from .traffic import redact_text
+        from .core.redaction import redact_text
 
         failure = excinfo.value
         # Exchanges were redacted when recorded; the rest of a finding (hypothesis's

@@ -1,10 +1,12 @@
-"""Recorded HTTP traffic: exchanges, redaction, curl reproduction and transcripts.
+"""Recorded HTTP traffic: exchanges, curl reproduction and transcripts.
 
 A failure message shows the numbered exchanges that led to it and a curl command to replay
 the last one (STYLE Lesson 4). Redaction happens when an exchange is recorded, never when
 it is shown (Lesson 5): an `Exchange` holds no secret, so no repr, report, transcript or
-snapshot can leak one. This module is plain data and text; it does not import httpx, so
-reports can load a JSON-lines transcript without the transport stack.
+snapshot can leak one. The redaction itself is `scim_conformance.core.redaction`, which the
+reference server's request log uses too; its public names are re-exported here. This module
+is plain data and text; it does not import httpx, so reports can load a JSON-lines
+transcript without the transport stack.
 """
 
 from __future__ import annotations
@@ -18,8 +20,18 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Any, Final, TypeAlias
-from urllib.parse import quote, quote_plus, unquote_plus, urlsplit, urlunsplit
+from typing import Any, Final
+
+from .core.redaction import (
+    AUTH_SCHEME,
+    REDACTED,
+    Headers,
+    Redaction,
+    is_sensitive_name,
+    redact_headers,
+    redact_text,
+    redact_url,
+)
 
 __all__ = [
     "REDACTED",
@@ -32,115 +44,14 @@ __all__ = [
     "redact_url",
 ]
 
-Headers: TypeAlias = tuple[tuple[str, str], ...]
-
-REDACTED: Final = "[REDACTED]"
-
-SENSITIVE_HEADERS: Final = frozenset("authorization proxy-authorization cookie set-cookie x-api-key".split())
-SENSITIVE_NAME_PARTS: Final = ("token", "secret", "key", "password")
-_SENSITIVE_PART = re.compile("|".join(SENSITIVE_NAME_PARTS))
-
 # Headers curl sets itself or that only describe one connection (RFC 9110 §7.6.1).
 _NOISE_HEADERS: Final = frozenset(
     "host content-length connection keep-alive transfer-encoding te upgrade accept-encoding".split()
 )
 _RESPONSE_HEADERS_SHOWN: Final = ("content-type", "location", "retry-after")
-# An auth-scheme is an RFC 9110 §11.1 token; keeping it tells a reader which scheme failed.
-_AUTH_SCHEME = re.compile(r"([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s+\S")
 # Schemes safe to place inside shell double quotes (no `$`, backquote or `!`).
 _SHELL_SAFE_SCHEME = re.compile(r"[0-9A-Za-z._~+-]+")
 MAX_BODY_CHARS: Final = 4096
-
-
-def is_sensitive_name(name: str) -> bool:
-    """Whether a header or query parameter of this name carries a credential.
-
-    True for the names in `SENSITIVE_HEADERS` and any name containing one of
-    `SENSITIVE_NAME_PARTS` (case-insensitive): `X-Auth-Token`, `client_secret`, `api_key`.
-    """
-    lowered = name.lower()
-    return lowered in SENSITIVE_HEADERS or _SENSITIVE_PART.search(lowered) is not None
-
-
-def _secret_forms(secrets: Iterable[str]) -> tuple[str, ...]:
-    """Each secret as it may appear in text: raw, percent-encoded, form-encoded, JSON-escaped."""
-    forms: set[str] = set()
-    for secret in secrets:
-        if secret:  # Replacing "" would insert the marker between every character.
-            forms.update(
-                (
-                    secret,
-                    quote(secret, safe=""),
-                    quote(secret),
-                    quote_plus(secret),
-                    json.dumps(secret)[1:-1],
-                    json.dumps(secret, ensure_ascii=False)[1:-1],
-                )
-            )
-    # Longest first, so a secret that contains another is replaced whole.
-    return tuple(sorted(forms, key=len, reverse=True))
-
-
-def _scrub(text: str, forms: tuple[str, ...]) -> str:
-    for form in forms:
-        text = text.replace(form, REDACTED)
-    return text
-
-
-def redact_text(text: str, secrets: Iterable[str]) -> str:
-    """Replace every occurrence of each secret in `text` with `[REDACTED]`.
-
-    Percent-encoded and JSON-escaped spellings are replaced too, since a server that echoes a
-    token back usually does so inside a URL or a JSON string. Empty secrets are ignored.
-    """
-    return _scrub(text, _secret_forms(secrets))
-
-
-def _redact_header_value(name: str, value: str) -> str:
-    if "authorization" in name.lower() and (match := _AUTH_SCHEME.match(value)):
-        return f"{match[1]} {REDACTED}"
-    return REDACTED
-
-
-def _redact_headers(headers: Iterable[tuple[str, str]], forms: tuple[str, ...]) -> Headers:
-    return tuple(
-        (
-            _scrub(name, forms),
-            _scrub(_redact_header_value(name, value) if is_sensitive_name(name) else value, forms),
-        )
-        for name, value in headers
-    )
-
-
-def redact_headers(headers: Iterable[tuple[str, str]], secrets: Iterable[str] = ()) -> Headers:
-    """Redact credential headers (keeping an Authorization scheme) and any secret value.
-
-    `Authorization: Bearer abc` becomes `Authorization: Bearer [REDACTED]`; other headers named
-    by `is_sensitive_name` become `[REDACTED]` entirely. Order and repeats are kept.
-    """
-    return _redact_headers(headers, _secret_forms(secrets))
-
-
-def _redact_parameter(parameter: str) -> str:
-    name, sep, _ = parameter.partition("=")
-    return f"{name}={REDACTED}" if sep and is_sensitive_name(unquote_plus(name)) else parameter
-
-
-def _redact_url(url: str, forms: tuple[str, ...]) -> str:
-    parts = urlsplit(url)
-    netloc = f"{REDACTED}@{parts.netloc.rpartition('@')[2]}" if "@" in parts.netloc else parts.netloc
-    query = "&".join(_redact_parameter(p) for p in parts.query.split("&"))
-    if (netloc, query) != (parts.netloc, parts.query):
-        url = urlunsplit(parts._replace(netloc=netloc, query=query))
-    return _scrub(url, forms)
-
-
-def redact_url(url: str, secrets: Iterable[str] = ()) -> str:
-    """Redact URL userinfo, the values of credential query parameters, and any secret value.
-
-    The rest of the URL is kept byte for byte, so the transcript shows what was sent.
-    """
-    return _redact_url(url, _secret_forms(secrets))
 
 
 def _parse_json(body: str | None) -> Any:
@@ -249,7 +160,7 @@ class Exchange:
             words.append("-H")
             if name.lower() == "authorization":
                 # Whatever the recorded credential was, the replay takes it from the shell.
-                scheme = match[1] if (match := _AUTH_SCHEME.match(value)) else ""
+                scheme = match[1] if (match := AUTH_SCHEME.match(value)) else ""
                 if _SHELL_SAFE_SCHEME.fullmatch(scheme):
                     words.append(f'"{name}: {scheme} ${token_variable}"')
                 else:
@@ -302,7 +213,7 @@ class Recorder:
         self._lock = threading.Lock()
         self._secrets = tuple(secrets)
         # Every spelling of every secret, computed once: each record scrubs a dozen fields.
-        self._forms = _secret_forms(self._secrets)
+        self._redaction = Redaction(self._secrets)
         self._exchanges: list[Exchange] = []
         self._count = 0
 
@@ -318,7 +229,7 @@ class Recorder:
         if secret:
             with self._lock:
                 self._secrets += (secret,)
-                self._forms = _secret_forms(self._secrets)
+                self._redaction = Redaction(self._secrets)
 
     def record(
         self,
@@ -334,18 +245,18 @@ class Recorder:
         error: str | None = None,
     ) -> Exchange:
         """Redact the given raw values, number them, store and return the exchange."""
-        forms = self._forms
+        redaction = self._redaction
 
         def scrub(text: str | None) -> str | None:
-            return None if text is None else _scrub(text, forms)
+            return None if text is None else redaction.text(text)
 
         fields: dict[str, Any] = {
             "method": method,
-            "url": _redact_url(url, forms),
-            "request_headers": _redact_headers(request_headers, forms),
+            "url": redaction.url(url),
+            "request_headers": redaction.headers(request_headers),
             "request_body": scrub(request_body),
             "status": status,
-            "response_headers": _redact_headers(response_headers, forms),
+            "response_headers": redaction.headers(response_headers),
             "response_body": scrub(response_body),
             "duration_ms": duration_ms,
             "error": scrub(error),
@@ -382,4 +293,4 @@ class Recorder:
         """The numbered transcript of `exchanges` (default: all stored), blank-line separated."""
         chosen = self.exchanges if exchanges is None else list(exchanges)
         # Re-scrub: a secret added with add_secret after an exchange was recorded.
-        return "\n\n".join(_scrub(exchange.render(), self._forms) for exchange in chosen)
+        return "\n\n".join(self._redaction.text(exchange.render()) for exchange in chosen)

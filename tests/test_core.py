@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 from pathlib import Path
 
+import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
 import scim_conformance
+from scim_conformance.core.redaction import REDACTED
 from scim_conformance.core.terms import PROFILES, SEVERITIES, gates, is_profile, is_severity, rank
 from scim_conformance.schemas.documents import check_severities
+from scim_conformance.server.requestlog import RequestLog
+from scim_conformance.stateful.report import request_log_line
+from scim_conformance.traffic import Recorder
+from scim_conformance.transport import ASGIPortalTransport, RecordingTransport
 
 PACKAGE = Path(scim_conformance.__file__).parent
 
@@ -66,3 +77,50 @@ def test_core_imports_nothing_else_of_the_package() -> None:
                 assert not (node.module or "").startswith("scim_conformance"), module.name
             elif isinstance(node, ast.Import):
                 assert not any(a.name.startswith("scim_conformance") for a in node.names), module.name
+
+
+# -- redaction and the request-log line ------------------------------------------------------
+
+TOKEN = "tok/en+42"
+REALM = "/public/realms/5f0a3c1e-8d2b-4b7a-9c41-2e6f1d9a7b30/scim/v2"
+
+
+async def careless(request: Request) -> Response:
+    """Echoes the token back everywhere (not the password, which only a request body carries)."""
+    note = json.loads(await request.body())["note"]
+    return JSONResponse(
+        {"auth": request.headers.get("authorization"), "query": str(request.url.query), "note": note},
+        status_code=201,
+        headers={"Location": f"{REALM}/Users/1?access_token={TOKEN}", "Set-Cookie": f"s={TOKEN}"},
+    )
+
+
+def test_recorder_and_request_log_redact_alike(tmp_path: Path) -> None:
+    """The harness's log line of an exchange is the line the server's request log writes for it."""
+    log = tmp_path / "log.jsonl"
+    app = RequestLog(Starlette(routes=[Route(REALM + "/Users", careless, methods=["POST"])]), log, [TOKEN])
+    recorder = Recorder([TOKEN])
+    transport = RecordingTransport(ASGIPortalTransport(app), recorder)
+    body = json.dumps({"userName": f"x{TOKEN}", "password": "gl^m&qWZ", "note": TOKEN})
+    with contextlib.closing(app), httpx.Client(transport=transport, base_url="http://scim.test") as client:
+        client.post(
+            f"{REALM}/Users?filter=userName%20eq%20%22tok%2Fen%2B42%22&access_token={TOKEN}",
+            content=body,
+            headers={
+                "Authorization": f"Bearer {TOKEN}",
+                "Cookie": f"session={TOKEN}",
+                "X-Auth-Token": "other",
+                "Content-Type": "application/scim+json",
+            },
+        )
+    server = json.loads(log.read_text("utf-8"))
+    harness = request_log_line(recorder.exchanges[0], time=server["time"])
+    assert {k: v for k, v in harness.items() if k in server and k not in ("client", "duration_ms")} == {
+        k: v for k, v in server.items() if k not in ("client", "duration_ms")
+    }
+    text = log.read_text("utf-8")
+    assert TOKEN not in text and "tok%2Fen%2B42" not in text and "gl^m&qWZ" not in text
+    assert server["headers"]["authorization"] == f"Bearer {REDACTED}"
+    assert server["headers"]["cookie"] == server["headers"]["x-auth-token"] == REDACTED
+    assert server["query"] == f"filter=userName%20eq%20%22{REDACTED}%22&access_token={REDACTED}"
+    assert json.loads(server["body"]) == {"userName": f"x{REDACTED}", "password": REDACTED, "note": REDACTED}

@@ -6,16 +6,16 @@ replay command reads back. One object per line (format: docs/request-log.md):
     {"time", "client", "method", "path", "query", "headers", "body",
      "status", "response_headers", "response_body", "duration_ms"}
 
-Secrets are redacted before anything is written: the Authorization header keeps
-only its scheme (``Bearer [REDACTED]``), password values in request bodies are
-replaced, and any configured secret value is replaced wherever else it appears.
+Secrets are redacted before anything is written, as the harness's recorder
+redacts them (``core.redaction``): the Authorization header keeps only its
+scheme (``Bearer [REDACTED]``), password values in request bodies are
+replaced, and any configured secret is replaced wherever else it appears.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import threading
 import time
 from collections.abc import Iterable
@@ -25,40 +25,11 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-REDACTED = "[REDACTED]"
+from ..core.redaction import Redaction, redact_passwords
+
+__all__ = ["RequestLog"]
+
 _BODY_LIMIT = 1024 * 1024  # endpoints.MAX_BODY: the server refuses a larger body anyway
-_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"})
-# Only credentials (RFC 9110 §11.4) start with a scheme worth keeping; in a
-# cookie the first word is itself a secret (``session=…; other=…``).
-_SCHEMED_HEADERS = frozenset({"authorization", "proxy-authorization"})
-
-
-# A JSON member named "password" (any case) with a string value. Okta sends a
-# random placeholder on create, but the user's real password when an admin turns
-# password sync on: the log never keeps either.
-_PASSWORD_MEMBER = re.compile(r'("password"\s*:\s*)"(?:[^"\\]|\\.)*"', re.IGNORECASE)
-
-
-def redact_passwords(body: str) -> str:
-    """Replace password values in a JSON body, leaving every other byte as sent.
-
-    Covers ``"password": "…"`` members and PATCH operations whose ``path`` is
-    ``password`` (their ``value`` is the secret); such a PATCH body is
-    re-serialised.
-    """
-    body = _PASSWORD_MEMBER.sub(lambda m: f'{m.group(1)}"{REDACTED}"', body)
-    if "password" not in body.lower() or '"operations"' not in body.lower():
-        return body
-    try:
-        parsed = json.loads(body)
-    except ValueError:
-        return body
-    operations = parsed.get("Operations") if isinstance(parsed, dict) else None
-    changed = False
-    for op in operations if isinstance(operations, list) else ():
-        if isinstance(op, dict) and str(op.get("path", "")).lower() == "password" and "value" in op:
-            op["value"], changed = REDACTED, True
-    return json.dumps(parsed, ensure_ascii=False, separators=(",", ":")) if changed else body
 
 
 def _text(data: bytes) -> str | None:
@@ -83,23 +54,19 @@ class RequestLog:
         # random ``password`` Okta sends on create.
         self._file = open(path, "a", encoding="utf-8", opener=lambda p, f: os.open(p, f, 0o600))
         self._lock = threading.Lock()
-        self._secrets = [s for s in secrets if s]
+        self._redaction = Redaction(secrets)
 
-    def _scrub(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, REDACTED)
-        return text
+    def close(self) -> None:
+        """Close the log file; exchanges that end later are not logged."""
+        with self._lock:
+            self._file.close()
 
     def _headers(self, raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
+        decoded = [(key.decode("latin-1"), value.decode("latin-1")) for key, value in raw]
         headers: dict[str, str] = {}
-        for key, value in raw:
-            name, text = key.decode("latin-1").lower(), value.decode("latin-1")
-            if name in _SECRET_HEADERS:
-                scheme, _, rest = text.partition(" ")
-                text = f"{scheme} {REDACTED}" if rest and name in _SCHEMED_HEADERS else REDACTED
-            headers[name] = (
-                self._scrub(text) if name not in headers else f"{headers[name]}, {self._scrub(text)}"
-            )
+        for key, text in self._redaction.headers(decoded):
+            name = key.lower()
+            headers[name] = text if name not in headers else f"{headers[name]}, {text}"
         return headers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -154,16 +121,17 @@ class RequestLog:
                 "time": received.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
                 "client": scope["client"][0] if scope.get("client") else None,
                 "method": scope["method"],
-                "path": self._scrub(_request_path(scope)),
-                "query": self._scrub(scope.get("query_string", b"").decode("latin-1")),
+                "path": self._redaction.text(_request_path(scope)),
+                "query": self._redaction.query(scope.get("query_string", b"").decode("latin-1")),
                 "headers": self._headers(scope["headers"]),
-                "body": redact_passwords(self._scrub(body)) if body is not None else None,
+                "body": redact_passwords(self._redaction.text(body)) if body is not None else None,
                 "status": response["status"],
                 "response_headers": self._headers(response["headers"]),
-                "response_body": self._scrub(answer) if answer is not None else None,
+                "response_body": self._redaction.text(answer) if answer is not None else None,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 3),
             }
             line = json.dumps(entry, ensure_ascii=False)
             with self._lock:
-                self._file.write(line + "\n")
-                self._file.flush()
+                if not self._file.closed:
+                    self._file.write(line + "\n")
+                    self._file.flush()

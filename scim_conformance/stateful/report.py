@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from ..server.requestlog import redact_passwords
+from ..core.redaction import redact_passwords
 from ..spec import Json
 from ..traffic import Exchange
 from .model import Model
