@@ -15,7 +15,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 import scim_conformance
-from scim_conformance.core.redaction import REDACTED
+from scim_conformance.core.logline import LOG_KEYS, log_line
+from scim_conformance.core.redaction import REDACTED, Redaction, redact_passwords
 from scim_conformance.core.terms import PROFILES, SEVERITIES, gates, is_profile, is_severity, rank
 from scim_conformance.schemas.documents import check_severities
 from scim_conformance.server.requestlog import RequestLog
@@ -115,7 +116,8 @@ def test_recorder_and_request_log_redact_alike(tmp_path: Path) -> None:
         )
     server = json.loads(log.read_text("utf-8"))
     harness = request_log_line(recorder.exchanges[0], time=server["time"])
-    assert {k: v for k, v in harness.items() if k in server and k not in ("client", "duration_ms")} == {
+    assert tuple(server) == LOG_KEYS
+    assert {k: v for k, v in harness.items() if k in LOG_KEYS and k not in ("client", "duration_ms")} == {
         k: v for k, v in server.items() if k not in ("client", "duration_ms")
     }
     text = log.read_text("utf-8")
@@ -124,3 +126,36 @@ def test_recorder_and_request_log_redact_alike(tmp_path: Path) -> None:
     assert server["headers"]["cookie"] == server["headers"]["x-auth-token"] == REDACTED
     assert server["query"] == f"filter=userName%20eq%20%22{REDACTED}%22&access_token={REDACTED}"
     assert json.loads(server["body"]) == {"userName": f"x{REDACTED}", "password": REDACTED, "note": REDACTED}
+
+
+def test_log_line_of_redacted_values_is_unchanged() -> None:
+    """Redacting twice changes nothing: the harness builds lines from exchanges redacted already."""
+    redaction = Redaction([TOKEN])
+    once = log_line(
+        time="2026-11-28T22:31:03.797Z",
+        client=None,
+        method="PATCH",
+        path=f"{REALM}/Users/{TOKEN}",
+        query=f"api_key={TOKEN}&count=2",
+        headers=[("Authorization", f"Bearer {TOKEN}"), ("Accept", "a"), ("accept", "b")],
+        body=json.dumps({"Operations": [{"op": "replace", "path": "password", "value": "s3cret"}]}),
+        status=204,
+        response_headers=[("Date", "today"), ("Server", "uvicorn"), ("X-Secret", "x")],
+        response_body=None,
+        duration_ms=1.23456,
+        redaction=redaction,
+    )
+    assert once["headers"] == {"authorization": f"Bearer {REDACTED}", "accept": "a, b"}
+    assert once["response_headers"] == {"x-secret": REDACTED}  # date and server are uvicorn's
+    assert once["path"] == f"{REALM}/Users/{REDACTED}" and once["duration_ms"] == 1.235
+    assert json.loads(once["body"])["Operations"][0]["value"] == REDACTED
+    fields = {k: once[k] for k in ("time", "client", "method", "path", "query", "body", "status")}
+    again = log_line(
+        **fields,
+        headers=once["headers"].items(),
+        response_headers=once["response_headers"].items(),
+        response_body=None,
+        duration_ms=once["duration_ms"],
+    )
+    assert again == once
+    assert redact_passwords(once["body"]) == once["body"]

@@ -7,6 +7,7 @@ import from here; nothing here imports either.
   :data:`~.terms.Profile`, each with its order, and :func:`~.terms.gates`,
   the one rule for whether a finding fails the run (CONTRACT §5);
 - ``redaction``: secrets out of recorded traffic and the request log;
+- ``logline``: one line of the request log (docs/request-log.md);
 - ``text``: values shortened for a message, URLs shown as SCIM paths;
 - ``pointers``: JSON pointers (RFC 6901), read and set.
 """

@@ -1,7 +1,8 @@
 """``serve --log FILE``: every exchange the server receives, as JSON lines.
 
 This is how a user sees exactly what their Okta tenant sent, and what the
-replay command reads back. One object per line (format: docs/request-log.md):
+replay command reads back. One object per line, built by
+:func:`scim_conformance.core.logline.log_line` (format: docs/request-log.md):
 
     {"time", "client", "method", "path", "query", "headers", "body",
      "status", "response_headers", "response_body", "duration_ms"}
@@ -25,7 +26,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..core.redaction import Redaction, redact_passwords
+from ..core.logline import log_line, timestamp
+from ..core.redaction import Redaction
 
 __all__ = ["RequestLog"]
 
@@ -34,6 +36,10 @@ _BODY_LIMIT = 1024 * 1024  # endpoints.MAX_BODY: the server refuses a larger bod
 
 def _text(data: bytes) -> str | None:
     return data.decode("utf-8", "replace") if data else None
+
+
+def _decoded(raw: Iterable[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
+    return [(name.decode("latin-1"), value.decode("latin-1")) for name, value in raw]
 
 
 def _request_path(scope: Scope) -> str:
@@ -60,14 +66,6 @@ class RequestLog:
         """Close the log file; exchanges that end later are not logged."""
         with self._lock:
             self._file.close()
-
-    def _headers(self, raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
-        decoded = [(key.decode("latin-1"), value.decode("latin-1")) for key, value in raw]
-        headers: dict[str, str] = {}
-        for key, text in self._redaction.headers(decoded):
-            name = key.lower()
-            headers[name] = text if name not in headers else f"{headers[name]}, {text}"
-        return headers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -115,21 +113,20 @@ class RequestLog:
             await read_ahead()
             await self.app(scope, logged_receive, logged_send)
         finally:
-            body = _text(b"".join(request_body))
-            answer = _text(b"".join(response_body))
-            entry = {
-                "time": received.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                "client": scope["client"][0] if scope.get("client") else None,
-                "method": scope["method"],
-                "path": self._redaction.text(_request_path(scope)),
-                "query": self._redaction.query(scope.get("query_string", b"").decode("latin-1")),
-                "headers": self._headers(scope["headers"]),
-                "body": redact_passwords(self._redaction.text(body)) if body is not None else None,
-                "status": response["status"],
-                "response_headers": self._headers(response["headers"]),
-                "response_body": self._redaction.text(answer) if answer is not None else None,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-            }
+            entry = log_line(
+                time=timestamp(received),
+                client=scope["client"][0] if scope.get("client") else None,
+                method=scope["method"],
+                path=_request_path(scope),
+                query=scope.get("query_string", b"").decode("latin-1"),
+                headers=_decoded(scope["headers"]),
+                body=_text(b"".join(request_body)),
+                status=response["status"],
+                response_headers=_decoded(response["headers"]),
+                response_body=_text(b"".join(response_body)),
+                duration_ms=(time.perf_counter() - started) * 1000,
+                redaction=self._redaction,
+            )
             line = json.dumps(entry, ensure_ascii=False)
             with self._lock:
                 if not self._file.closed:

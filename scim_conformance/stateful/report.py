@@ -1,4 +1,9 @@
-"""How a failing run is shown and saved: its steps with their numbered requests, and request-log lines."""
+"""How a failing run is shown and saved: its steps with their numbered requests, and request-log lines.
+
+The lines are those of the reference server's request log (docs/request-log.md,
+built by :func:`scim_conformance.core.logline.log_line`), so a saved run reads
+and replays like a log of what Okta sent.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,14 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 from urllib.parse import urlsplit
 
-from ..core.redaction import redact_passwords
+from ..core.logline import log_line, timestamp
 from ..spec import Json
 from ..traffic import Exchange
 from .model import Model
-
-# Headers the HTTP server adds itself, which the request log leaves out (docs/request-log.md).
-_SERVER_HEADERS: Final = frozenset({"date", "server"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +32,8 @@ class Note:
 
 
 def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    """The current time as a request-log line's ``time``."""
+    return timestamp()
 
 
 def sequence_text(
@@ -80,14 +82,6 @@ def write_lines(path: Path, lines: list[Json]) -> None:
         out.writelines(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
 
 
-def _header_dict(headers: tuple[tuple[str, str], ...], skip: frozenset[str] = frozenset()) -> dict[str, str]:
-    merged: dict[str, str] = {}
-    for name, value in headers:
-        if (key := name.lower()) not in skip:
-            merged[key] = f"{merged[key]}, {value}" if key in merged else value
-    return merged
-
-
 def request_log_line(exchange: Exchange, *, time: str, extra: Mapping[str, Any] | None = None) -> Json:
     """A recorded exchange as a line of the request log (docs/request-log.md), plus ``extra`` keys.
 
@@ -96,19 +90,17 @@ def request_log_line(exchange: Exchange, *, time: str, extra: Mapping[str, Any] 
     (the harness is the client); ``error`` says why no response came, if so.
     """
     parts = urlsplit(exchange.url)
-    body = exchange.request_body
-    return {
-        "time": time,
-        "client": None,
-        "method": exchange.method,
-        "path": parts.path,
-        "query": parts.query,
-        "headers": _header_dict(exchange.request_headers),
-        "body": redact_passwords(body) if body is not None else None,
-        "status": exchange.status,
-        "response_headers": _header_dict(exchange.response_headers, _SERVER_HEADERS),
-        "response_body": exchange.response_body,
-        "duration_ms": round(exchange.duration_ms, 3),
-        "error": exchange.error,
-        **(extra or {}),
-    }
+    return log_line(
+        time=time,
+        client=None,
+        method=exchange.method,
+        path=parts.path,
+        query=parts.query,
+        headers=exchange.request_headers,
+        body=exchange.request_body,
+        status=exchange.status,
+        response_headers=exchange.response_headers,
+        response_body=exchange.response_body,
+        duration_ms=exchange.duration_ms,
+        extra={"error": exchange.error, **(extra or {})},
+    )
