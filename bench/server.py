@@ -46,6 +46,8 @@ from urllib.parse import quote
 
 import httpx
 
+from scim_conformance.core.text import shorten
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ is not a package
 import launch
 import report
@@ -126,7 +128,7 @@ def send(
     elapsed = time.perf_counter_ns() - started
     target.samples[step].append(elapsed)
     if response.status_code != (200 if target.floor else expected) and len(target.errors) < 5:
-        target.errors.append(f"{step}: {response.status_code} {response.text[:200]}")
+        target.errors.append(f"{step}: {response.status_code} {shorten(response.text, 200)}")
     return response, elapsed
 
 

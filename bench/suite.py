@@ -64,6 +64,8 @@ from typing import Any
 import httpx
 import pytest
 
+from scim_conformance.core.text import shorten
+
 REPO = Path(__file__).resolve().parents[1]
 STARTUP_TIMEOUT = 30.0
 FLOOR_PATH = "/Users?startIndex=1&count=1"
@@ -200,7 +202,7 @@ def floor(client: httpx.Client, n: int) -> float:
     for _ in range(n):
         response = client.get(FLOOR_PATH)
         if response.status_code != 200:
-            raise RuntimeError(f"floor GET answered {response.status_code}: {response.text[:200]}")
+            raise RuntimeError(f"floor GET answered {response.status_code}: {shorten(response.text, 200)}")
     return (time.perf_counter() - started) / n
 
 

@@ -18,6 +18,7 @@ import scim_conformance
 from scim_conformance.core.logline import LOG_KEYS, log_line
 from scim_conformance.core.redaction import REDACTED, Redaction, redact_passwords
 from scim_conformance.core.terms import PROFILES, SEVERITIES, gates, is_profile, is_severity, rank
+from scim_conformance.core.text import scim_path, shorten
 from scim_conformance.schemas.documents import check_severities
 from scim_conformance.server.requestlog import RequestLog
 from scim_conformance.stateful.report import request_log_line
@@ -78,6 +79,29 @@ def test_core_imports_nothing_else_of_the_package() -> None:
                 assert not (node.module or "").startswith("scim_conformance"), module.name
             elif isinstance(node, ast.Import):
                 assert not any(a.name.startswith("scim_conformance") for a in node.names), module.name
+
+
+# -- text ------------------------------------------------------------------------------------
+
+
+def test_shorten_cuts_after_limit_with_an_ellipsis() -> None:
+    assert shorten("abc", 3) == "abc"
+    assert shorten("abcd", 3) == "abc…"
+    assert shorten("", 0) == ""
+    assert shorten("x" * 301) == "x" * 300 + "…"
+
+
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [
+        ("https://z.example/public/realms/5f0a/scim/v2/Users/1?x=y", "/Users/1?x=y"),
+        ("/public/realms/5f0a/scim/v2/Groups", "/Groups"),
+        ("http://localhost:8000/v2/Users", "http://localhost:8000/v2/Users"),  # another provider's root
+        ("https://z.example/public/realms/5f0a/scim/v2", "https://z.example/public/realms/5f0a/scim/v2"),
+    ],
+)
+def test_scim_path_strips_up_to_the_scim_root(url: str, path: str) -> None:
+    assert scim_path(url) == path
 
 
 # -- redaction and the request-log line ------------------------------------------------------

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable
 from typing import Any, Final
 
+from ..core.text import shorten
 from .responses import same_json
 from .verdict import Verdict
 
@@ -20,7 +21,7 @@ def show(value: Any, limit: int = 200) -> str:
     text = json.dumps(value, ensure_ascii=False)
     if isinstance(value, str) and not value.isascii():
         text += f" (= {json.dumps(value)})"
-    return text if len(text) <= limit else text[:limit] + "…"
+    return shorten(text, limit)
 
 
 def differences(expected: Any, actual: Any, path: str = "") -> list[str]:

@@ -8,15 +8,18 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..core import text
+
 Headers = list[tuple[bytes, bytes]]
 # (scope, status, headers, body) -> (status, headers, body)
 Edit = Callable[[Scope, int, Headers, bytes], tuple[int, Headers, bytes]]
 
 
 def scim_path(scope: Scope) -> str:
-    """The path below the SCIM root (``/Users/…``), or "" outside it."""
+    """The path below the SCIM root (``/Users/…``), or "" outside it (and for the root itself)."""
     path: str = scope.get("path", "")
-    return path.split("/scim/v2", 1)[1] if "/scim/v2" in path else ""
+    below = text.scim_path(path)
+    return "" if below == path else below
 
 
 def on_request(app: ASGIApp, change: Callable[[Scope], Scope]) -> ASGIApp:

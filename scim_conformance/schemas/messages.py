@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..core.text import shorten
 
-def show(value: object, limit: int = 80) -> str:
+
+def show(value: object, limit: int = 79) -> str:
+    """``value`` as JSON (its repr if it is not JSON), cut after ``limit`` characters."""
     try:
         text = json.dumps(value, ensure_ascii=False, allow_nan=True)
     except (TypeError, ValueError):
         text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(text, limit)
 
 
 def json_type(value: object) -> str:
@@ -33,7 +36,7 @@ def json_type(value: object) -> str:
 
 
 def got(value: object) -> str:
-    return "null" if value is None else f"{json_type(value)} {show(value, 60)}"
+    return "null" if value is None else f"{json_type(value)} {show(value, 59)}"
 
 
 def describe(error: Any, sent_parent: object) -> str:
@@ -65,5 +68,4 @@ def describe(error: Any, sent_parent: object) -> str:
             return f"expected an integer of at least {value}, got {show(instance)}"
         case "minItems":
             return f"expected at least {value} item(s), got an empty array"
-    message = str(error.message)
-    return message if len(message) <= 200 else message[:199] + "…"
+    return shorten(str(error.message), 199)

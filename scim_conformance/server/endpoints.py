@@ -16,6 +16,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ..core.text import shorten
 from ..spec import Json
 from . import definitions, filtering, patching, validation
 from .errors import ScimError, invalid_syntax, invalid_value, not_found
@@ -77,11 +78,11 @@ def _int_param(request: Request, name: str, default: int) -> int:
         return default
     # int() alone would also take "1_000", " 7" and non-ASCII digits such as "٣".
     if _INTEGER.fullmatch(raw) is None:
-        raise invalid_value(f"{name} must be an integer, got {raw[:40]!r}")
+        raise invalid_value(f"{name} must be an integer, got {shorten(raw, 40)!r}")
     try:
         return int(raw)
     except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits)
-        raise invalid_value(f"{name} must be an integer, got {raw[:40]!r}") from None
+        raise invalid_value(f"{name} must be an integer, got {shorten(raw, 40)!r}") from None
 
 
 def _csv_param(request: Request, name: str) -> list[str] | None:

@@ -31,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, TypeAlias
 
+from ..core.text import shorten
 from .errors import ScimError, invalid_filter, invalid_path
 
 __all__ = [
@@ -163,8 +164,7 @@ class _Parser:
         self.index = 0
 
     def fail(self, message: str, pos: int) -> ScimError:
-        shown = self.text if len(self.text) <= 120 else self.text[:117] + "..."
-        return self.error(f"Invalid {self.label} {shown!r}: {message} at column {pos + 1}")
+        return self.error(f"Invalid {self.label} {shorten(self.text, 119)!r}: {message} at column {pos + 1}")
 
     def _tokenize(self) -> list[_Token]:
         text, tokens, i, spaced = self.text, [], 0, False

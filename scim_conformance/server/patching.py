@@ -39,6 +39,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any, Final
 
+from ..core.text import shorten
 from ..spec import PATCH_OP, Json
 from .definitions import AttributeDef, ResourceTypeDef, SchemaDef
 from .errors import ScimError, invalid_path, invalid_syntax, invalid_value, mutability, no_target
@@ -86,8 +87,7 @@ def apply_patch(resource: Json, body: object, rt: ResourceTypeDef) -> Json:
 
 def _shown(value: object) -> str:
     """A client's value in an error detail, cut short: details are echoed in responses and logs."""
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return shorten(repr(value), 79)
 
 
 def _operations(body: object) -> list[Json]:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, TypeAlias
 
+from ..core.text import shorten
 from ..spec import Json
 from .definitions import AttributeDef, ResourceTypeDef, SchemaDef
 from .errors import ScimError, invalid_syntax, invalid_value, mutability
@@ -314,7 +315,7 @@ def _wrong(path: str, expected: str, value: object) -> ScimError:
 def _show(value: object) -> str:
     """A short rendering of a client value for an error detail; never fails, never huge."""
     if isinstance(value, str):
-        return json.dumps(value if len(value) <= 60 else value[:60] + "…", ensure_ascii=False)
+        return json.dumps(shorten(value, 60), ensure_ascii=False)
     if value is None or isinstance(value, bool):
         return json.dumps(value)
     if isinstance(value, int):
