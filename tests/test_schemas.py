@@ -669,7 +669,7 @@ def test_kind_for(method: str, path: str, status: int, kind: str | None) -> None
 
 # -- properties -------------------------------------------------------------------------------------
 
-_NAMES = st.sampled_from(
+NAMES = st.sampled_from(
     [
         "id", "userName", "schemas", "meta", "created", "created_at", "active", "emails", "value",
         "primary", "members", "displayName", "Resources", "totalResults", "startIndex", "status",
@@ -684,7 +684,7 @@ JSON_VALUES = st.recursive(
     | st.text(max_size=20)
     | st.sampled_from([USER_SCHEMA, "bulkId", "2024-01-01T00:00:00Z"]),
     lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(_NAMES | st.text(max_size=8), children, max_size=5)
+        st.lists(children, max_size=4) | st.dictionaries(NAMES | st.text(max_size=8), children, max_size=5)
     ),
     max_leaves=25,
 )
@@ -708,7 +708,7 @@ def test_validate_never_raises_on_any_json(kind: str, instance: object) -> None:
 
 @pytest.mark.slow  # deep fuzzing: seconds; the fast loop keeps this module's other tests
 @settings(max_examples=300, deadline=None)
-@given(kind=st.sampled_from(sorted(VALID)), changes=st.dictionaries(_NAMES, JSON_VALUES, max_size=4))
+@given(kind=st.sampled_from(sorted(VALID)), changes=st.dictionaries(NAMES, JSON_VALUES, max_size=4))
 def test_validate_never_raises_on_changed_valid_documents(kind: str, changes: Json) -> None:
     _check_invariants(validate(kind, {**VALID[kind], **changes}))
 

@@ -15,7 +15,7 @@ from unittest import mock
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_schemas import _NAMES, JSON_VALUES, VALID
+from test_schemas import JSON_VALUES, NAMES, VALID
 
 from scim_conformance.schemas import Violation, forget_known_valid, validate
 from scim_conformance.schemas import validation as schema_validation
@@ -44,7 +44,7 @@ def test_valid_documents_are_valid_cold_and_warm() -> None:
 
 @pytest.mark.slow  # deep fuzzing: seconds; the fast loop keeps this module's other tests
 @settings(max_examples=300, deadline=None)
-@given(kind=st.sampled_from(sorted(VALID)), changes=st.dictionaries(_NAMES, JSON_VALUES, max_size=4))
+@given(kind=st.sampled_from(sorted(VALID)), changes=st.dictionaries(NAMES, JSON_VALUES, max_size=4))
 def test_changed_documents_get_the_full_verdict(kind: str, changes: Json) -> None:
     document = {**VALID[kind], **changes}
     expected = full(kind, document)
@@ -57,8 +57,8 @@ def test_changed_documents_get_the_full_verdict(kind: str, changes: Json) -> Non
 @given(
     kind=st.sampled_from(LIST_KINDS),
     broken=st.integers(min_value=0, max_value=3),
-    changes=st.dictionaries(_NAMES, JSON_VALUES, min_size=1, max_size=3),
-    envelope=st.dictionaries(_NAMES, JSON_VALUES, max_size=2),
+    changes=st.dictionaries(NAMES, JSON_VALUES, min_size=1, max_size=3),
+    envelope=st.dictionaries(NAMES, JSON_VALUES, max_size=2),
 )
 def test_a_page_is_judged_whole_even_when_its_resources_are_known(
     kind: str, broken: int, changes: Json, envelope: Json
