@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from .errors import SEVERITIES, ConformanceFailure
+from .core.terms import Severity, rank
+from .errors import ConformanceFailure
 from .okta.operations import OPERATIONS
 
 Status = Literal["pass", "fail", "not reached"]
@@ -29,7 +30,7 @@ class Outcome:
     """A name of :data:`~scim_conformance.okta.operations.OPERATIONS`."""
     profile: str
     status: Status
-    severity: str | None = None
+    severity: Severity | None = None
     """The worst severity of the findings (``fail`` only)."""
     checks: tuple[str, ...] = ()
     blocked_by: str = ""
@@ -48,7 +49,7 @@ def failed(operation: str, profile: str, findings: Iterable[ConformanceFailure])
     found = list(findings)
     if not found:
         return Outcome(operation, profile, "pass")
-    worst = min((f.severity for f in found), key=SEVERITIES.index)
+    worst = min((f.severity for f in found), key=rank)
     return Outcome(operation, profile, "fail", worst, tuple(dict.fromkeys(f.check for f in found)))
 
 
@@ -68,7 +69,7 @@ def matrix(outcomes: Iterable[Outcome], profiles: Iterable[str]) -> dict[str, di
             found = cells.get((name, profile), [])
             failures = [o for o in found if o.status == "fail"]
             if failures:
-                worst = min((o.severity or "rfc" for o in failures), key=SEVERITIES.index)
+                worst = min((o.severity or "rfc" for o in failures), key=rank)
                 checks = tuple(dict.fromkeys(c for o in failures for c in o.checks))
                 row[profile] = Outcome(name, profile, "fail", worst, checks)
             elif any(o.status == "pass" for o in found):
