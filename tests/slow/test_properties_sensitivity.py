@@ -9,7 +9,7 @@ the reference server passes. (Hypothesis also draws constants from the modules
 loaded, so other code draws other examples: ``bench/sensitivity.py`` measures
 each fault's detection rate over random seeds.)
 
-``tests/test_mutants.py`` proves the other mutants against the fixed-example
+``tests/slow/test_mutants.py`` proves the other mutants against the fixed-example
 suites; these run the property suite instead, one property at a time.
 """
 
@@ -48,7 +48,7 @@ CASES: dict[str, tuple[tuple[str, ...], set[str]]] = {
 
 
 # The in-process runs below load the ci profile process-wide (tests/conftest.py).
-pytestmark = pytest.mark.usefixtures("keep_hypothesis_profile")
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("keep_hypothesis_profile")]
 
 
 def test_every_property_fault_has_a_case() -> None:

@@ -45,7 +45,7 @@ FAULTS = {
 
 
 # The in-process runs below load the ci profile process-wide (tests/conftest.py).
-pytestmark = pytest.mark.usefixtures("keep_hypothesis_profile")
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("keep_hypothesis_profile")]
 
 
 def _log_lines(path: Path) -> list[dict[str, Any]]:

@@ -9,6 +9,8 @@ from suite_runs import found_checks, mutant_args, read_summary, run_suites
 
 from scim_conformance.mutants import MUTANTS
 
+pytestmark = pytest.mark.slow
+
 # Faults that only drawn examples show: tests/test_properties_sensitivity.py runs the
 # property suite against them (check ids properties.*), under hypothesis's ci profile.
 PROPERTY_FAULTS = {name for name, m in MUTANTS.items() if any(c.startswith("properties.") for c in m.catches)}
