@@ -1,19 +1,24 @@
-"""The sensitivity matrix: each mutant is caught by exactly the checks it names, the reference by none."""
+"""The fixed-example check suites against every mutant: each caught by exactly the checks it names there.
+
+``scim_conformance.mutants`` names, for each planted fault, every check that must
+catch it (``catches``); ``bench/matrix.py`` prints the whole matrix over every
+suite. Here the check suites (connection, errors, discovery, resources) run
+against each mutant, and exactly its checks of these suites must fail: a check
+that also fires for an unrelated fault is not specific. The catalogue's,
+properties' and stateful model's checks are pinned by test_catalogue_faults.py,
+test_properties_sensitivity.py and test_stateful_faults.py.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from suite_runs import found_checks, mutant_args, read_summary, run_suites
+from suite_runs import check_suite_checks, found_checks, mutant_args, read_summary, run_suites
 
 from scim_conformance.mutants import MUTANTS
 
 pytestmark = pytest.mark.slow
-
-# Faults that only drawn examples show: tests/test_properties_sensitivity.py runs the
-# property suite against them (check ids properties.*), under hypothesis's ci profile.
-PROPERTY_FAULTS = {name for name, m in MUTANTS.items() if any(c.startswith("properties.") for c in m.catches)}
 
 
 def test_reference_server_gives_no_finding(pytester: pytest.Pytester, tmp_path: Path) -> None:
@@ -25,16 +30,14 @@ def test_reference_server_gives_no_finding(pytester: pytest.Pytester, tmp_path: 
     assert summary["cleanup"]["leftovers"] == []
 
 
-@pytest.mark.parametrize("name", sorted(set(MUTANTS) - PROPERTY_FAULTS))
+@pytest.mark.parametrize("name", sorted(MUTANTS))
 def test_mutant_is_caught_by_its_checks(pytester: pytest.Pytester, tmp_path: Path, name: str) -> None:
     mutant = MUTANTS[name]
     summary_path = tmp_path / "summary.json"
     result = run_suites(pytester, *mutant_args(name), f"--scim-json={summary_path}")
     found = found_checks(read_summary(summary_path))
-    # Exactly the named checks of these suites fail: a check that also fires for an
-    # unrelated fault is not specific. The probe's schema validation of every response
-    # (checks schema.*) is cross-cutting and may fire too, but never instead.
+    # The probe's schema validation of every response (checks schema.*) is
+    # cross-cutting and may fire too, but never instead.
     own = {check for check in found if not check.startswith("schema.")}
-    assert own == set(mutant.catches), result.stdout.str()
-    assert mutant.doc, f"mutant {name} has no docstring naming the requirement it breaks"
+    assert own == check_suite_checks(mutant.catches), result.stdout.str()
     assert result.ret == (1 if {"security", "okta"} & set(found.values()) else 0)
