@@ -2,7 +2,7 @@
 
     python bench/sensitivity.py [--seeds N] [--jobs J]
 
-``tests/test_stateful_faults.py`` and ``tests/test_properties_sensitivity.py``
+``tests/slow/test_stateful_faults.py`` and ``tests/slow/test_properties_sensitivity.py``
 prove each planted fault found under the ``ci`` profile, which is derandomized:
 the same examples for the same code. But hypothesis also draws constants it
 finds in the loaded modules, so "the same examples" changes with any edit, and
@@ -51,7 +51,7 @@ CASES = (
         for fault in ("lookup_prefix", "rename_drops_members", "unicode_folded")
         for profile in ("aiw", "oin")
     ),
-    # The properties (suites/test_properties.py), as tests/test_properties_sensitivity.py pairs them.
+    # The properties (suites/test_properties.py), as tests/slow/test_properties_sensitivity.py pairs them.
     Case("lookup_prefix", "test_properties.py", "test_lookup_is_exact"),
     Case("unicode_folded", "test_properties.py", "round_trips"),
     Case("rename_drops_members", "test_properties.py", "test_membership_follows_okta"),

@@ -9,12 +9,24 @@ from typing import Any
 
 import pytest
 
+from scim_conformance.catalogue import load_catalogue
+
 SUITES = Path(__file__).resolve().parents[1] / "suites"
-# The suites whose checks the mutants of scim_conformance.mutants target.
+# The fixed-example suites that judge one requirement per check (tests/slow/test_mutants.py).
 CHECK_SUITES = tuple(
     str(SUITES / name)
     for name in ("test_connection.py", "test_errors.py", "test_discovery.py", "test_resources.py")
 )
+OKTA_SEQUENCES = str(SUITES / "test_okta_sequences.py")
+# The check ids of the catalogue's sequences (suites/test_okta_sequences.py): each step's and expectation's.
+CATALOGUE_CHECKS = frozenset(
+    check
+    for sequence in load_catalogue()
+    for step in sequence.steps
+    for check in (step.check, *(e.check for e in step.expectations))
+)
+# Checks that are not CHECK_SUITES': the drawn suites' and the probe's schema validation of any response.
+_DRAWN_OR_SCHEMA = ("properties.", "stateful.", "schema.")
 _NOTHING_RAN = re.compile(r"^(=+ )?no tests ran in [\d.]+s( =+)?$")
 
 
@@ -37,6 +49,16 @@ def read_summary(path: Path) -> dict[str, Any]:
 def found_checks(summary: dict[str, Any]) -> dict[str, str]:
     """check id -> severity of the findings in a --scim-json summary."""
     return {f["check"]: f["severity"] for f in summary["findings"]}
+
+
+def check_suite_checks(catches: tuple[str, ...]) -> set[str]:
+    """The checks among a mutant's ``catches`` that CHECK_SUITES hold."""
+    return {c for c in catches if c not in CATALOGUE_CHECKS and not c.startswith(_DRAWN_OR_SCHEMA)}
+
+
+def catalogue_checks(catches: tuple[str, ...]) -> set[str]:
+    """The checks among a mutant's ``catches`` that the catalogue's sequences hold."""
+    return {c for c in catches if c in CATALOGUE_CHECKS}
 
 
 def ran_nothing(result: pytest.RunResult) -> bool:

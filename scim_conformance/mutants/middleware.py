@@ -5,14 +5,19 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..core import text
+from ..server.errors import ScimError
 
 Headers = list[tuple[bytes, bytes]]
+Reply = tuple[int, Headers, bytes]
+"""A whole response: status, headers and body."""
 # (scope, status, headers, body) -> (status, headers, body)
-Edit = Callable[[Scope, int, Headers, bytes], tuple[int, Headers, bytes]]
+Edit = Callable[[Scope, int, Headers, bytes], Reply]
+Query = list[tuple[str, str]]
 
 
 def scim_path(scope: Scope) -> str:
@@ -29,6 +34,17 @@ def on_request(app: ASGIApp, change: Callable[[Scope], Scope]) -> ASGIApp:
         await app(change(scope) if scope["type"] == "http" else scope, receive, send)
 
     return middleware
+
+
+def on_query(app: ASGIApp, change: Callable[[Query], Query]) -> ASGIApp:
+    """Middleware that rewrites each request's decoded query parameters, in order."""
+
+    def rewrite(scope: Scope) -> Scope:
+        pairs = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        query = urlencode(change(pairs), quote_via=quote, safe="")
+        return {**scope, "query_string": query.encode("latin-1")}
+
+    return on_request(app, rewrite)
 
 
 def on_response(app: ASGIApp, edit: Edit) -> ASGIApp:
@@ -65,13 +81,13 @@ def header(headers: Headers, name: bytes) -> str:
     return next((v.decode("latin-1") for k, v in headers if k.lower() == name), "")
 
 
-def json_edit(change: Callable[[str, Any], Any]) -> Edit:
-    """An edit of JSON bodies: ``change(scim_path, parsed)`` returns the new document."""
+def json_edit(change: Callable[[Scope, Any], Any]) -> Edit:
+    """An edit of JSON response bodies: ``change(scope, parsed)`` returns the new document."""
 
-    def edit(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    def edit(scope: Scope, status: int, headers: Headers, body: bytes) -> Reply:
         if not body or "json" not in header(headers, b"content-type"):
             return status, headers, body
-        return status, headers, json.dumps(change(scim_path(scope), json.loads(body))).encode()
+        return status, headers, json.dumps(change(scope, json.loads(body))).encode()
 
     return edit
 
@@ -98,6 +114,55 @@ def replaying(body: bytes) -> Receive:
         return {"type": "http.request", "body": body, "more_body": False}
 
     return receive
+
+
+async def respond(send: Send, reply: Reply) -> None:
+    """Answer a request with a whole response, as the app would."""
+    status, headers, body = reply
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def scim_error(status: int, scim_type: str, detail: str) -> Reply:
+    """A SCIM Error response (RFC 7644 §3.12)."""
+    error = ScimError(status, detail, scim_type=scim_type)
+    return status, SCIM_JSON, json.dumps(error.body()).encode()
+
+
+async def call(app: ASGIApp, scope: Scope, body: bytes) -> Reply:
+    """Run one more request through the app (``scope`` with ``body``) and collect its whole response."""
+    start: Message = {}
+    chunks: list[bytes] = []
+
+    async def collect(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            start.update(message)
+        else:
+            chunks.append(message.get("body", b""))
+
+    await app(scope, replaying(body), collect)
+    return start["status"], list(start.get("headers", [])), b"".join(chunks)
+
+
+def on_json_request(app: ASGIApp, handle: Callable[[Scope, Any], Scope | Reply]) -> ASGIApp:
+    """Middleware that reads each JSON request body: ``handle(scope, parsed)`` gives the scope to
+    pass on (changed or not), or a :data:`Reply` to answer instead of the app. Other requests pass.
+    """
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+            return await app(scope, receive, send)
+        body = await read_body(receive)
+        try:
+            parsed = json.loads(body)
+        except ValueError:
+            return await app(scope, replaying(body), send)  # not JSON: the app answers it as it would
+        handled = handle(scope, parsed)
+        if isinstance(handled, tuple):
+            return await respond(send, handled)
+        await app(handled, replaying(body), send)
+
+    return middleware
 
 
 def on_body(app: ASGIApp, change: Callable[[Scope, Any], Any]) -> ASGIApp:

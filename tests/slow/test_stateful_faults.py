@@ -1,8 +1,9 @@
 """The stateful suite finds the planted faults, shrinks each to at most 5 steps, and saves the replay.
 
-The faults are the mutants of ``scim_conformance.mutants`` that a fixed example
-misses: a ``userName eq`` lookup matching by prefix, a group emptied when it is
-renamed, Unicode folded on the way to storage. Under the ci profile
+The faults are the mutants of ``scim_conformance.mutants`` whose ``catches``
+name ``stateful.model``: most are ones a fixed example misses (a ``userName eq``
+lookup matching by prefix, a group emptied when it is renamed, Unicode folded on
+the way to storage), one is plain (Okta's create refused for its ``password``). Under the ci profile
 (derandomized) the suite draws the same runs for the same code, and the
 reference server passes those same runs. The same code only: hypothesis also
 draws constants from the modules loaded (so an edit, or other tests imported in
@@ -21,6 +22,8 @@ from typing import Any
 import pytest
 from suite_runs import SUITES, mutant_args, read_summary, run_suites
 
+from scim_conformance.mutants import MUTANTS
+
 STATEFUL = (str(SUITES / "test_stateful.py"),)
 CI = ("--hypothesis-profile", "ci")
 MAX_STEPS = 5
@@ -36,16 +39,22 @@ NOT_RULES = {
 }  # fmt: skip
 _SEQUENCE = re.compile(r"Failing sequence: (\d+) steps, (\d+) requests; saved for replay as (\S+)")
 
-# Each fault, and what the finding it gives is about (its requirement).
+# Each fault the state machine must catch (catches "stateful.model"), and what the
+# finding it gives is about (its requirement).
 FAULTS = {
     "lookup_prefix": ("never a prefix",),
+    "password_rejected": ("succeeds with the documented status",),
     "rename_drops_members": ("exactly the intended members",),
     "unicode_folded": ("round-trip exactly", "displayName"),
 }
 
 
 # The in-process runs below load the ci profile process-wide (tests/conftest.py).
-pytestmark = pytest.mark.usefixtures("keep_hypothesis_profile")
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("keep_hypothesis_profile")]
+
+
+def test_every_stateful_fault_has_its_requirement() -> None:
+    assert set(FAULTS) == {name for name, m in MUTANTS.items() if "stateful.model" in m.catches}
 
 
 def _log_lines(path: Path) -> list[dict[str, Any]]:
