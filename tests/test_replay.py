@@ -272,10 +272,10 @@ def test_a_body_from_a_step_without_a_json_object_stops_the_sequence(tmp_path: P
 E = dict[str, Any]
 EXPECTATIONS: list[tuple[str, E, Any, dict[str, str], str | None, str | None]] = [
     ("equals", {"pointer": "/a", "equals": "x"}, {"a": "x"}, {}, None, None),
-    ("equals-wrong", {"pointer": "/a", "equals": "x"}, {"a": "y"}, {}, "/a: x", "/a: y"),
+    ("equals-wrong", {"pointer": "/a", "equals": "x"}, {"a": "y"}, {}, '/a: "x"', '/a: "y"'),
     ("equals-true-is-not-1", {"pointer": "/a", "equals": 1}, {"a": True}, {}, "/a: 1", "/a: true"),
-    ("equals-missing", {"pointer": "/a/b", "equals": "x"}, {"a": {}}, {}, "/a/b: x", "/a/b: missing"),
-    ("equals-no-json", {"pointer": "/a", "equals": "x"}, None, {}, "/a: x", "/a: no JSON body"),
+    ("equals-missing", {"pointer": "/a/b", "equals": "x"}, {"a": {}}, {}, '/a/b: "x"', "/a/b: missing"),
+    ("equals-no-json", {"pointer": "/a", "equals": "x"}, None, {}, '/a: "x"', "/a: no JSON body"),
     ("present", {"pointer": "/a", "present": True}, {"a": 0}, {}, None, None),
     ("present-null", {"pointer": "/a", "present": True}, {"a": None}, {}, "/a present", "/a: missing"),
     (
@@ -548,7 +548,7 @@ def test_captured_ids_are_shown_by_name(tmp_path: Path) -> None:
     }
     probe = replay(seq, MockTarget(answers=answers))
     assert [(f.title, f.expected, f.got) for f in probe.kept] == [
-        ('Demo operation [aiw], step 2 get: /id is "g-1"', "/id: $userId (u-1)", "/id: g-1"),
+        ('Demo operation [aiw], step 2 get: /id is "g-1"', "/id: $userId (u-1)", '/id: "g-1"'),
         (
             "Demo operation [aiw], step 2 get: /members lists u-9",
             "/members values: [$userId (u-1)]",
@@ -846,5 +846,7 @@ def test_error_answers_in_a_sequence(tmp_path: Path) -> None:
         ),
     )
     probe = replay(seq, MockTarget(answers={("POST", "/Users"): error(409, scim_type="invalidValue")}))
-    assert [(f.expected, f.got) for f in probe.kept] == [("/scimType: uniqueness", "/scimType: invalidValue")]
+    assert [(f.expected, f.got) for f in probe.kept] == [
+        ('/scimType: "uniqueness"', '/scimType: "invalidValue"')
+    ]
     assert probe.tracker.clean_up()["created"] == 0

@@ -40,7 +40,9 @@ class Labels:
         return "[" + ", ".join(self.label(v) for v in values) + "]"
 
     def any(self, value: Any) -> str:
-        return self.label(value) if isinstance(value, str) else show(value)
+        """A captured id by name, anything else as JSON: ``"409"`` (a string) is not ``409``."""
+        captured = isinstance(value, str) and any(c == value for c in self.captures.values())
+        return self.label(value) if captured else show(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +106,7 @@ def _json_type(at: At) -> str:
 
 @pointer_test("equals")
 def _equals(at: At, wanted: Any, labels: Labels) -> Verdict:
-    shown = labels.label(at.value) if at.present and isinstance(at.value, str) else at.shown
+    shown = labels.any(at.value) if at.present else at.shown
     return Verdict(
         at.present and same_json(at.value, wanted),
         f"{at.pointer} is {at.shown}",
