@@ -15,7 +15,13 @@ SUITES = Path(__file__).resolve().parents[1] / "suites"
 # The fixed-example suites that judge one requirement per check (tests/slow/test_mutants.py).
 CHECK_SUITES = tuple(
     str(SUITES / name)
-    for name in ("test_connection.py", "test_errors.py", "test_discovery.py", "test_resources.py")
+    for name in (
+        "test_connection.py",
+        "test_errors.py",
+        "test_discovery.py",
+        "test_resources.py",
+        "test_requirements.py",
+    )
 )
 OKTA_SEQUENCES = str(SUITES / "test_okta_sequences.py")
 # The check ids of the catalogue's sequences (suites/test_okta_sequences.py): each step's and expectation's.

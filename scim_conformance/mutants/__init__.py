@@ -17,7 +17,8 @@ Modules, named after the faults they hold: ``auth`` (authentication, secrets),
 ``errors`` (errors answered wrong), ``discovery``, ``lookups`` (filters),
 ``storage`` (values or uniqueness not kept), ``updates`` (changes dropped),
 ``membership`` (group members), ``paging`` (imports), ``wire`` (content type,
-Location, meta, ids), ``refusals`` (Okta's own requests refused) and ``variants``
+Location, meta, ids), ``refusals`` (Okta's own requests refused), ``partial`` (RFC rules kept only in
+part) and ``variants``
 (not faults). ``registry`` holds :class:`Mutant`, :data:`MUTANTS` and
 :func:`mutant`; ``middleware`` the request, response and body rewriting they share.
 Every mutant is importable from this package.
@@ -39,6 +40,15 @@ from .membership import (
     replace_empty_ignored,
 )
 from .paging import pages_of_one, paging_off_by_one, start_index_ignored, total_as_string
+from .partial import (
+    discovery_method_404,
+    every_email_primary,
+    filter_names_case_sensitive,
+    large_groups_truncated,
+    patch_not_atomic,
+    uniqueness_user_name_only,
+    user_name_optional,
+)
 from .refusals import password_rejected, rename_id_rejected
 from .registry import MUTANTS, Mutant, mutant
 from .storage import duplicates_accepted, unicode_folded
@@ -55,10 +65,14 @@ __all__ = [
     "created_without_id",
     "deactivate_ignored",
     "discovery_bare_arrays",
+    "discovery_method_404",
     "duplicates_accepted",
+    "every_email_primary",
     "filter_ignored",
+    "filter_names_case_sensitive",
     "inactive_hidden",
     "invalid_filter_ignored",
+    "large_groups_truncated",
     "lookup_prefix",
     "malformed_json_500",
     "meta_snake_case",
@@ -71,6 +85,7 @@ __all__ = [
     "password_echoed",
     "password_rejected",
     "patch_not_applied",
+    "patch_not_atomic",
     "patch_remove_unfiltered",
     "plain_text_401",
     "put_keeps_members",
@@ -83,8 +98,10 @@ __all__ = [
     "token_echo",
     "total_as_string",
     "unicode_folded",
+    "uniqueness_user_name_only",
     "user_delete",
     "user_delete_crash",
+    "user_name_optional",
     "uuid_ids_only",
     "with_foreign_resources",
 ]

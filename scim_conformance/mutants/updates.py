@@ -12,7 +12,15 @@ from .middleware import on_request, scim_path
 from .registry import mutant
 
 
-@mutant(catches=("discovery.patch-advertised", "user-lifecycle.deactivate-patch", "group-push.get-added"))
+@mutant(
+    catches=(
+        "discovery.patch-advertised",
+        "user-lifecycle.deactivate-patch",
+        "group-push.get-added",
+        "requirements.patch-atomic",
+        "requirements.large-group",
+    )
+)
 def patch_not_applied(realms: Sequence[Realm], accounts: Sequence[ServiceAccount]) -> ASGIApp:
     """Advertises ``patch.supported``, answers PATCH with 200 and the resource, changes nothing.
 
