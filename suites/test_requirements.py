@@ -147,7 +147,9 @@ def test_user_without_user_name_is_refused(probe: Probe, scim_run: str) -> None:
     """POST /Users without the REQUIRED userName answers 400 with a SCIM Error, and creates nothing."""
     body = user_body(scim_run, "invalid")
     del body["userName"]
-    response = probe.request("POST", "/Users", body=body)
+    # Not validated as a User: a provider that wrongly creates it answers a user without
+    # userName, which the User schema grades okta — but Okta never sends such a request.
+    response = probe.request("POST", "/Users", body=body, validate=False)
     probe.expect_scim_error(
         response, 400, title=f"POST /Users without userName answered {response.status_code}, not 400"
     )
