@@ -4,6 +4,8 @@
   ``tests/server/served.py``), optionally with ``--log``;
 - :func:`scim2_server`: scim2-server from PyPI, served by its own ``scim2-server``
   command (its test server: in-memory, static bearer token);
+- :func:`django_scim2_server`: django-scim2 from PyPI in the small Django site of
+  ``tests/djangosite/`` (SQLite in the test's tmp dir, bearer-token login);
 - :func:`run_suites`: ``python -m scim_conformance run`` in a subprocess, the token
   in ``SCIM_TOKEN`` as documented.
 
@@ -13,6 +15,7 @@ Every wait is bounded and every process started here is killed on the way out.
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -24,7 +27,16 @@ from typing import Any
 
 from served import Served, environment, serving  # tests/server/served.py (tests/conftest.py: sys.path)
 
-__all__ = ["Served", "pretty", "read_log", "reference_server", "run_suites", "scim2_server", "scim_path"]
+__all__ = [
+    "Served",
+    "django_scim2_server",
+    "pretty",
+    "read_log",
+    "reference_server",
+    "run_suites",
+    "scim2_server",
+    "scim_path",
+]
 
 STARTUP_TIMEOUT = 20.0
 STOP_TIMEOUT = 10.0
@@ -76,6 +88,39 @@ def scim2_server(tmp_path: Path, token: str) -> Iterator[str]:
             process.kill()
             process.wait(STOP_TIMEOUT)
     raise AssertionError("scim2-server found no free port in 3 attempts")
+
+
+@contextmanager
+def django_scim2_server(tmp_path: Path, token: str) -> Iterator[str]:
+    """django-scim2 served by ``tests/djangosite/serve.py`` on 127.0.0.1; yields its SCIM root URL."""
+    out_path = tmp_path / "django-scim2.out"
+    argv = [
+        sys.executable,
+        "-m",
+        "djangosite.serve",
+        "--token",
+        token,
+        "--db",
+        str(tmp_path / "site.sqlite3"),
+    ]
+    env = {
+        **environment(),
+        "PYTHONPATH": f"{Path(__file__).resolve().parent}{os.pathsep}{environment()['PYTHONPATH']}",
+    }
+    with out_path.open("wb") as out:
+        process = subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env
+        )
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while "READY" not in (text := out_path.read_text(errors="replace")):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"django-scim2 did not start (exit {process.poll()}):\n{text}")
+            time.sleep(0.02)
+        yield text.split("SCIM base URL: ", 1)[1].split()[0]
+    finally:
+        process.kill()
+        process.wait(STOP_TIMEOUT)
 
 
 def run_suites(
