@@ -85,7 +85,7 @@ def every_email_primary(realms: Sequence[Realm], accounts: Sequence[ServiceAccou
     Breaks RFC 7643 §2.4 "primary true appears no more than once" (rfc).
     """
 
-    def change(path: str, doc: Any) -> Any:
+    def change(scope: Scope, doc: Any) -> Any:
         if isinstance(doc, dict) and isinstance(doc.get("emails"), list):
             doc["emails"] = [{**e, "primary": True} if isinstance(e, dict) else e for e in doc["emails"]]
         return doc
