@@ -246,6 +246,8 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
     report: pytest.TestReport = yield
     excinfo = call.excinfo
+    if report.when == "call":
+        _record_outcomes(item, report, excinfo.value if excinfo is not None else None)
     if report.when == "call" and excinfo is not None and isinstance(excinfo.value, ConformanceFailure):
         from . import findings
         from .core.redaction import redact_text
@@ -280,6 +282,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
+def _record_outcomes(item: pytest.Item, report: pytest.TestReport, error: BaseException | None) -> None:
+    """The test's verdict per Okta operation and profile, on the report (a string: xdist carries it)."""
+    probe: Probe | None = getattr(item, "funcargs", {}).get("probe")
+    if probe is None or (error is not None and not isinstance(error, ConformanceFailure)):
+        return  # no Okta operation, or a harness error: no verdict on the target
+    from .outcomes import of_test
+
+    found = error.all() if isinstance(error, ConformanceFailure) else ()
+    outcomes = of_test(probe.outcomes, probe.okta_operations, probe.profiles, found)
+    if outcomes:
+        report.scim_outcomes = json.dumps([o.to_dict() for o in outcomes])  # type: ignore[attr-defined]
+
+
 class _Session:
     """Collects the run's results across the session (on the xdist controller too), and reports them."""
 
@@ -288,6 +303,9 @@ class _Session:
         self.results = RunResults()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        outcomes = getattr(report, "scim_outcomes", None)
+        if outcomes:
+            self.results.add_outcomes(json.loads(outcomes))
         if not report.failed:
             return
         found = getattr(report, "scim_findings", None)
@@ -344,15 +362,41 @@ class _Session:
         if reported_only := [s for s in SEVERITIES if not gates(s, strict=strict)]:
             line += f" ({', '.join(reported_only)} findings do not fail the run without --scim-strict)"
         terminalreporter.section("scim-conformance")
+        profiles = selected_profiles(config)
+        if results.outcomes:
+            from .outcomes import render
+
+            # What an admin debugging Okta reads first: each Okta operation's verdict.
+            for row in render(results.matrix(profiles), profiles):
+                terminalreporter.write_line(row)
         terminalreporter.write_line(line)
-        for finding in results.all_findings():
-            terminalreporter.write_line(f"  [{finding['severity']}] {finding['check']}: {finding['title']}")
+        from .reporting.grouping import grouped
+
+        for finding in grouped(results.all_findings()):
+            times = f" (×{finding['occurrences']})" if finding["occurrences"] > 1 else ""
+            terminalreporter.write_line(
+                f"  [{finding['severity']}] {finding['check']}: {finding['title']}{times}"
+            )
         cleanup = results.cleanup
         terminalreporter.write_line(
             f"cleanup: {cleanup['requests']} requests for {cleanup['created']} created resources"
         )
         for line in results.leftovers:
             terminalreporter.write_line(f"  not cleaned up: {line}")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_html_results_summary(
+    prefix: list[str], summary: list[str], postfix: list[str], session: Any
+) -> None:
+    """The HTML report opens with the operation matrix."""
+    plugin = session.config.pluginmanager.get_plugin("scim-conformance-session")
+    if plugin is None or not plugin.results.outcomes:
+        return
+    from .reporting.html import matrix_table
+
+    profiles = selected_profiles(session.config)
+    prefix.append(matrix_table(plugin.results.matrix(profiles), profiles))
 
 
 @pytest.fixture(scope="session")

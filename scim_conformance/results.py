@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .core.terms import SEVERITIES, Severity, gates
+from .outcomes import Outcome, matrix
 
 __all__ = ["RunResults"]
 
@@ -30,6 +31,16 @@ class RunResults:
     """Resources the run created, and requests its cleanup sent."""
     leftovers: list[str] = field(default_factory=list)
     """Resources the cleanup could not remove, one line each."""
+    outcomes: list[Outcome] = field(default_factory=list)
+    """Each test's verdict per Okta operation and profile (:mod:`scim_conformance.outcomes`)."""
+
+    def add_outcomes(self, outcomes: Iterable[dict[str, Any]]) -> None:
+        """A test's outcomes, in their JSON form (from a report, possibly another process's)."""
+        self.outcomes += [Outcome.from_dict(o) for o in outcomes]
+
+    def matrix(self, profiles: Iterable[str]) -> dict[str, dict[str, Outcome | None]]:
+        """The run's verdict per Okta operation (rows) and profile (columns)."""
+        return matrix(self.outcomes, list(profiles))
 
     def add_failure(self, nodeid: str, found: Iterable[dict[str, Any]] | None = None) -> None:
         """A failed test, and its findings if it failed on a finding (None: it did not)."""

@@ -2,10 +2,16 @@
 
     {"target", "embedded", "profiles", "strict", "exit_code", "setup_error",
      "counts": {"security", "okta", "rfc"}, "gating": bool,
+     "operations": {operation: {profile: outcome or null}},
      "findings": [finding…], "cleanup": {"created", "requests", "leftovers"}}
 
-Each finding is the dict of :func:`scim_conformance.findings.to_dict`; its
-exchanges are redacted at recording time, so the file holds no secret.
+``operations`` is the operation matrix (:mod:`scim_conformance.outcomes`): per
+Okta operation and profile, ``{"status": "pass" | "fail" | "not reached",
+"severity", "checks", "blocked_by"}``, or null when no test exercised it.
+Each finding is the dict of :func:`scim_conformance.findings.to_dict`, once
+per root cause (:mod:`.grouping`) with ``occurrences`` and the first
+``examples`` (test, title); ``counts`` counts every occurrence. Exchanges are
+redacted at recording time, so the file holds no secret.
 ``gating`` says whether some finding fails the run (:func:`scim_conformance.core.terms.gates`).
 """
 
@@ -15,7 +21,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..core.terms import PROFILES
 from ..results import RunResults
+from .grouping import grouped
 
 
 def write_summary(
@@ -38,8 +46,18 @@ def write_summary(
         "setup_error": setup_error,
         "counts": results.counts(),
         "gating": results.gating(strict=strict),
-        "findings": results.all_findings(),
+        # What an admin debugging Okta reads first: each Okta operation's verdict per profile.
+        "operations": {
+            name: {p: (o.to_dict() if o else None) for p, o in row.items()}
+            for name, row in results.matrix(_profiles(profiles)).items()
+        },
+        # One root cause, one finding: the same failure on many responses, with its count.
+        "findings": grouped(results.all_findings()),
         "cleanup": {**results.cleanup, "leftovers": results.leftovers},
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _profiles(chosen: str) -> tuple[str, ...]:
+    return PROFILES if chosen == "all" else (chosen,)
