@@ -29,6 +29,7 @@ from .errors import ConformanceFailure, HarnessError
 from .results import RunResults
 
 if TYPE_CHECKING:
+    from .claims import Claims
     from .cleanup import Tracker
     from .probe import Probe
     from .target import Target
@@ -218,12 +219,26 @@ def scim_tracker(scim_target: Target, pytestconfig: pytest.Config) -> Iterator[T
     pytestconfig.stash[_cleanup_key] = tracker.clean_up()
 
 
+@pytest.fixture(scope="session")
+def scim_claims(scim_target: Target) -> Claims:
+    """What the target's own ``/Schemas`` says it stores (CONTRACT §4), read once per session.
+
+    Read before any test marks its exchanges, so no finding shows the request.
+    A target without a usable ``/Schemas`` claims nothing.
+    """
+    from .claims import read_claims
+
+    return read_claims(scim_target.client)
+
+
 @pytest.fixture
-def probe(scim_target: Target, scim_tracker: Tracker, request: pytest.FixtureRequest) -> Probe:
+def probe(
+    scim_target: Target, scim_tracker: Tracker, scim_claims: Claims, request: pytest.FixtureRequest
+) -> Probe:
     """The per-test view of the target: requests recorded from here, findings built from the check marker."""
     from .probe import Probe
 
-    return Probe.for_test(scim_target, scim_tracker, request.node)
+    return Probe.for_test(scim_target, scim_tracker, request.node, scim_claims)
 
 
 # -- findings on reports -------------------------------------------------------

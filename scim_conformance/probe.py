@@ -20,6 +20,7 @@ import pytest
 
 from . import checks, schemas
 from .checks import Verdict, json_or_none
+from .claims import NO_CLAIMS, Claims
 from .cleanup import Tracker
 from .core.terms import Profile
 from .core.text import scim_path
@@ -75,11 +76,16 @@ class Probe:
     """The Okta operation being exercised now: the findings made meanwhile are about it."""
     outcomes: list[Outcome] = field(default_factory=list)
     """Per-operation outcomes a driver recorded itself (the catalogue, step by step)."""
+    claims: Claims = NO_CLAIMS
+    """What the target's own ``/Schemas`` says it stores (the session's, read once): an attribute
+    outside the stored table (CONTRACT §4) is judged, at rfc, only when claimed."""
     kept: list[ConformanceFailure] = field(default_factory=list)
     _mark: int = 0
 
     @classmethod
-    def for_test(cls, target: Target, tracker: Tracker, node: pytest.Item) -> Probe:
+    def for_test(
+        cls, target: Target, tracker: Tracker, node: pytest.Item, claims: Claims = NO_CLAIMS
+    ) -> Probe:
         marker = node.get_closest_marker("check")
         if marker is None:
             raise HarnessError(f"{node.nodeid} uses the probe fixture without a @pytest.mark.check marker")
@@ -103,6 +109,7 @@ class Probe:
             operation=kwargs.get("operation", ""),
             okta_operations=operations,
             current_operation=operations[0] if operations else "",
+            claims=claims,
             _mark=target.recorder.mark(),
         )
 

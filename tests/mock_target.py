@@ -17,6 +17,7 @@ from urllib.parse import unquote
 
 import httpx
 
+from scim_conformance.claims import NO_CLAIMS, Claims
 from scim_conformance.cleanup import Tracker
 from scim_conformance.probe import Probe
 from scim_conformance.spec import ERROR, GROUP_SCHEMA, LIST_RESPONSE, USER_SCHEMA
@@ -85,8 +86,12 @@ class MockTarget:
         profiles: tuple[str, ...] = ("aiw", "oin"),
         operation: str = "",
         tracker: Tracker | None = None,
+        claims: Claims = NO_CLAIMS,
     ) -> Probe:
-        """A probe of one test with these marker values, tracking into ``tracker`` (a new one)."""
+        """A probe of one test with these marker values, tracking into ``tracker`` (a new one).
+
+        ``claims``: what the target's /Schemas is taken to claim (the session reads it once).
+        """
         return Probe(
             self.target,
             tracker if tracker is not None else Tracker(self.target),
@@ -95,6 +100,7 @@ class MockTarget:
             requirement=requirement,
             profiles=profiles,
             operation=operation,
+            claims=claims,
         )
 
     def sent(self) -> list[tuple[str, str]]:
