@@ -11,7 +11,9 @@ sequence goes on). In the spirit of schemathesis's ``checks.py``.
 Modules: ``verdict`` (:class:`Verdict`), ``responses`` (status, JSON, list
 responses, SCIM errors, created resources), ``resources`` (a resource against
 what was sent, member lists, lookups) and ``pointers`` (the catalogue's tests
-on a JSON pointer, as the registry :data:`POINTER_TESTS`).
+on a JSON pointer, as the registry :data:`POINTER_TESTS`) and ``stored`` (what a
+provider must store, CONTRACT §4, as the table ``stored.json``: a difference there
+is okta; one in an attribute the provider's ``/Schemas`` claims, rfc).
 """
 
 from .pointers import AGGREGATE_TESTS, POINTER_TESTS, Labels, pointer_test
@@ -28,6 +30,15 @@ from .responses import (
     scim_type,
     status,
 )
+from .stored import (
+    StoredAttribute,
+    claimed_differences,
+    is_stored,
+    stored_attributes,
+    stored_differences,
+    stored_source,
+    stored_values,
+)
 from .verdict import Verdict
 
 __all__ = [
@@ -35,9 +46,12 @@ __all__ = [
     "MISSING",
     "POINTER_TESTS",
     "Labels",
+    "StoredAttribute",
     "Verdict",
+    "claimed_differences",
     "created_id",
     "differences",
+    "is_stored",
     "json_body",
     "json_object",
     "json_or_none",
@@ -52,5 +66,9 @@ __all__ = [
     "scim_type",
     "show",
     "status",
+    "stored_attributes",
+    "stored_differences",
+    "stored_source",
+    "stored_values",
     "values_of",
 ]
