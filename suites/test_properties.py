@@ -82,13 +82,37 @@ def _show(value: Any) -> str:
     return text if text == escaped else f"{text} (= {escaped})"
 
 
-# CONTRACT §3, §4: the User attributes Okta sends and a provider keeps; a provider may add
-# others (an email's display, meta, …), so only these are compared.
-_CONTRACT_KEYS = ("userName", "name", "emails", "displayName", "locale", "externalId", "active")
+_CLAIMED = (
+    "CONTRACT §4; RFC 7643 §7, RFC 7644 §3.3, §3.5.1: an attribute outside the stored table that the "
+    "provider's own /Schemas claims comes back as sent, or not at all — never with another non-empty "
+    "value (MUST)"
+)
 
 
-def _differences(sent: Json, got: Json) -> list[str]:
-    return checks.differences({k: sent[k] for k in _CONTRACT_KEYS if k in sent}, got)
+def _judge_round_trip(probe: Probe, sent: Json, got: Json, *, title: str, expected: str) -> None:
+    """The stored attributes (CONTRACT §4, checks/stored.json) exactly as sent, else okta (stops the
+    example); then the claimed ones (rfc, kept once per test, check ``<test's check>.claimed``).
+
+    Okta's other attributes (locale, middleName, displayName, …) a provider may drop or derive.
+    """
+    __tracebackhide__ = True
+    stored = checks.stored_differences(sent, got)
+    if stored:
+        probe.fail(
+            f"{title} ({len(stored)} stored attribute{'s' if len(stored) > 1 else ''})",
+            expected=f"{expected}: the stored attributes of {checks.stored_source()} exactly as sent",
+            got="\n".join(stored),
+        )
+    claimed = checks.claimed_differences(sent, got, probe.claims)
+    _kept_once(
+        probe,
+        not claimed,
+        f"{title}: attributes the provider's /Schemas claims came back changed",
+        check=f"{probe.check}.claimed",
+        expected=f"{expected}: each attribute /Schemas claims as sent, or not returned",
+        got="\n".join(claimed),
+        requirement=_CLAIMED,
+    )
 
 
 def _fetch(probe: Probe, path: str) -> Json:
@@ -303,23 +327,26 @@ def _judge_tiling(
 )
 @given(data=st.data())
 def test_created_user_round_trips(probe: Probe, scim_run: str, data: st.DataObject) -> None:
-    """Any user Okta creates reads back exactly as sent: every contract attribute, no normalisation.
+    """Any user Okta creates reads back with its stored attributes exactly as sent: no normalisation.
 
-    userName, name.givenName/familyName, emails (value, type, primary),
-    displayName, locale, externalId and active, compared as code points: NFC
-    stays NFC, nothing is trimmed, case-folded or accent-stripped.
+    userName, externalId, name.givenName/familyName, the primary email and
+    active (CONTRACT §4, ``checks/stored.json``), compared as code points: NFC
+    stays NFC, nothing is trimmed, case-folded or accent-stripped (okta). Okta's
+    other attributes (displayName, locale, the email's type) may be dropped or
+    derived; one the provider's /Schemas claims must not come back with another
+    non-empty value (rfc, check ``properties.round-trip.claimed``).
     """
     probe.begin_example()
     body = data.draw(okta_users(marker=_marker(scim_run, "rt")), label="POST /Users body")
     created = probe.create("/Users", body)
     fetched = _fetch(probe, f"/Users/{created['id']}")
-    differences = _differences(body, fetched)
-    if differences:
-        probe.fail(
-            f"GET /Users/{{id}} differs from what Okta created ({len(differences)} attributes)",
-            expected="every contract attribute exactly as sent",
-            got="\n".join(differences),
-        )
+    _judge_round_trip(
+        probe,
+        body,
+        fetched,
+        title="GET /Users/{id} differs from what Okta created",
+        expected="the user Okta created",
+    )
 
 
 @pytest.mark.check(
@@ -332,11 +359,14 @@ def test_created_user_round_trips(probe: Probe, scim_run: str, data: st.DataObje
 )
 @given(data=st.data())
 def test_profile_update_round_trips(probe: Probe, scim_run: str, data: st.DataObject) -> None:
-    """After each Okta profile push (GET, change, PUT), GET returns the PUT body's contract attributes.
+    """After each Okta profile push (GET, change, PUT), GET returns the PUT body's stored attributes.
 
     One to three pushes in a row, each built from the provider's own GET
     response as Okta builds it, so a change lost or a previous one resurrected
-    shows.
+    shows (okta, for the attributes of ``checks/stored.json``). A change to
+    another attribute (middleName, displayName, locale) may be dropped or
+    derived; one the provider's /Schemas claims must not come back with another
+    non-empty value (rfc, check ``properties.put-round-trip.claimed``).
     """
     probe.begin_example()
     body = data.draw(okta_users(marker=_marker(scim_run, "pu")), label="POST /Users body")
@@ -349,13 +379,13 @@ def test_profile_update_round_trips(probe: Probe, scim_run: str, data: st.DataOb
             uid, lambda current, u=update: apply_profile_update(current, u)
         )
         probe.expect_status(response, 200, title=f"PUT /Users/{{id}} (profile update {number}) was refused")
-        differences = _differences(sent, _fetch(probe, path))
-        if differences:
-            probe.fail(
-                f"GET /Users/{{id}} after profile update {number} differs from the PUT body",
-                expected=f"the PUT body's contract attributes (changed: {', '.join(sorted(update))})",
-                got="\n".join(differences),
-            )
+        _judge_round_trip(
+            probe,
+            sent,
+            _fetch(probe, path),
+            title=f"GET /Users/{{id}} after profile update {number} differs from the PUT body",
+            expected=f"the PUT body (changed: {', '.join(sorted(update))})",
+        )
 
 
 # -- users: lookups ------------------------------------------------------------------------------
