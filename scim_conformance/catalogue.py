@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus
 
-from .checks import AGGREGATE_TESTS, POINTER_TESTS
+from .checks import AGGREGATE_TESTS, POINTER_TESTS, is_stored
 from .core.pointers import apply_set, resolve
 from .errors import HarnessError
 from .okta.operations import OPERATIONS
@@ -90,6 +90,10 @@ class Expectation:
     """The requirement in words, for the finding's title; generated when empty."""
     when_status: tuple[int, ...] = ()
     """Judge only when the response status is one of these (empty: always)."""
+    if_claimed: str | None = None
+    """Judge only when the provider's ``/Schemas`` claims this attribute (``name.middleName``) and the
+    response returns a non-empty value at the pointer (CONTRACT §4: an attribute outside the stored
+    table may be dropped or derived; changed, when claimed, it is rfc)."""
 
     @property
     def aggregate(self) -> bool:
@@ -346,7 +350,10 @@ def _expectation(raw: dict[str, Any], check: str, severity: str, requirement: st
         "requirement": raw.get("requirement", requirement),
         "title": raw.get("title", ""),
         "when_status": tuple(raw.get("when_status", ())),
+        "if_claimed": raw.get("if_claimed"),
     }
+    if common["if_claimed"] is not None:
+        _check_if_claimed(common["if_claimed"], common["severity"])
     if "status" in raw:
         return Expectation("status", tuple(raw["status"]), **common)
     if "list_response" in raw:
@@ -362,6 +369,20 @@ def _expectation(raw: dict[str, Any], check: str, severity: str, requirement: st
             f"{sorted(POINTER_TESTS)} is needed"
         )
     return Expectation(tests[0], raw[tests[0]], pointer=raw["pointer"], **common)
+
+
+def _check_if_claimed(attribute: str, severity: str) -> None:
+    """``if_claimed`` marks an attribute a provider need not store (CONTRACT §4): rfc at most."""
+    if is_stored(attribute.rpartition(":")[2]):
+        raise HarnessError(
+            f"if_claimed: {attribute!r} is a stored attribute (CONTRACT §4, checks/stored.json): "
+            "judge it whatever the provider claims, without if_claimed"
+        )
+    if severity != "rfc":
+        raise HarnessError(
+            f"if_claimed: {attribute!r} is not a stored attribute (CONTRACT §4), so a changed value is "
+            f'rfc at most, not {severity}: set "severity": "rfc"'
+        )
 
 
 def _placeholders(template: Any) -> Iterator[tuple[bool, str]]:

@@ -269,6 +269,8 @@ class _Replay:
         __tracebackhide__ = True
         if (e.when_status and response.status_code not in e.when_status) or e.check in self.kept:
             return
+        if e.if_claimed is not None and not self._claimed(e.if_claimed, parsed, e.pointer or ""):
+            return
         verdict = self._verdict(step, e, response, parsed, scope, at)
         title = f"{self.where}: {e.title} ({verdict.what})" if e.title else f"{self.where}: {verdict.what}"
         if not verdict:
@@ -283,6 +285,16 @@ class _Replay:
             requirement=e.requirement,
             operation=self.operation,
         )
+
+    def _claimed(self, attribute: str, parsed: Any, pointer: str) -> bool:
+        """The provider claims ``attribute`` in its /Schemas and returns a non-empty value for it.
+
+        CONTRACT §4: an attribute outside the stored table may be dropped or derived;
+        only one the provider claims and returns is judged (at rfc).
+        """
+        found, value = resolve(parsed, pointer)
+        returned = found and value not in (None, "", [], {})
+        return returned and self.probe.claims.claims(attribute)
 
     def _verdict(
         self,

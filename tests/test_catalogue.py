@@ -256,6 +256,19 @@ def _delete(path: Sequence[Any]) -> Callable[[dict[str, Any]], None]:
         (_set("/id", "other"), r"\$\.id: 'other' must equal the file name"),
         (_set("/values/userName", "{who}@example.com"), r"\$\.values\.userName: unknown generator"),
         (_set("/steps/0/bogus", 1), r"\$\.steps\[0\]: Additional properties are not allowed \('bogus'"),
+        # CONTRACT §4: if_claimed marks an attribute outside the stored table, judged at rfc at most.
+        (
+            _set("/steps/6/expect/3/if_claimed", "name.givenName"),
+            r"\$\.steps\[6\]\.expect: if_claimed: 'name\.givenName' is a stored attribute",
+        ),
+        (
+            _set("/steps/6/expect/3/severity", "okta"),
+            r"\$\.steps\[6\]\.expect: if_claimed: 'name\.middleName' .* rfc at most, not okta",
+        ),
+        (
+            _set("/steps/6/expect/0/if_claimed", "locale"),
+            r"\$\.steps\[6\]\.expect\[0\]: 'pointer' is a dependency of 'if_claimed'",
+        ),
     ],
 )
 def test_a_malformed_catalogue_names_the_file_and_the_json_path(

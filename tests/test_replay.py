@@ -17,9 +17,11 @@ import pytest
 from mock_target import Answers, MockTarget, error, group, list_response, scim, user
 
 from scim_conformance.catalogue import Sequence, load_sequence
+from scim_conformance.claims import Claims
 from scim_conformance.errors import ConformanceFailure, HarnessError
 from scim_conformance.probe import Probe
 from scim_conformance.replay import run_sequence
+from scim_conformance.spec import USER_SCHEMA
 
 RUN = "scimconf-0000abcd"
 
@@ -521,6 +523,41 @@ def test_titles_checks_and_requirements_come_from_the_catalogue(tmp_path: Path) 
         ),
         ("Demo operation [aiw], step 1 look: /b is missing", "other.b", "rfc", "RFC 7644 §3.4.2 (MUST)"),
     ]
+
+
+MIDDLE_NAME = {
+    "pointer": "/name/middleName",
+    "equals": "Excited",
+    "if_claimed": "name.middleName",
+    "check": ".claimed",
+    "severity": "rfc",
+}
+
+
+@pytest.mark.parametrize(
+    ("claimed", "name", "found"),
+    [
+        # CONTRACT §4: not a stored attribute, so dropped or changed it is nothing unless claimed...
+        ((), {"givenName": "Test", "middleName": "Calm"}, []),
+        # ... and claimed, dropped is still allowed: only another non-empty value is rfc.
+        (("name.middlename",), {"givenName": "Test"}, []),
+        (("name.middlename",), {"givenName": "Test", "middleName": ""}, []),
+        (("name.middlename",), {"givenName": "Test", "middleName": "Excited"}, []),
+        (
+            ("name.middlename",),
+            {"givenName": "Test", "middleName": "Calm"},
+            [("demo.get.claimed", "rfc", "/name/middleName: Calm")],
+        ),
+    ],
+)
+def test_an_expectation_if_claimed_is_judged_only_on_what_the_provider_claims_and_returns(
+    tmp_path: Path, claimed: tuple[str, ...], name: dict[str, Any], found: list[tuple[str, str, str]]
+) -> None:
+    seq = sequence(tmp_path, step("get", "GET", "/Users/u-1", MIDDLE_NAME))
+    claims = Claims(frozenset((USER_SCHEMA.lower(), path) for path in claimed), "test")
+    mock = MockTarget(answers={("GET", "/Users/u-1"): scim(200, user("u-1", name=name))})
+    probe = replay(seq, mock, claims=claims)
+    assert [(f.check, f.severity, f.got) for f in probe.kept] == found
 
 
 def test_captured_ids_are_shown_by_name(tmp_path: Path) -> None:
