@@ -9,7 +9,11 @@ from ..spec import Json
 from ..strategies import collision_key
 
 USER_KEYS: Final = ("userName", "name", "emails", "displayName", "locale", "externalId")
-"""The user attributes Okta sends and the model keeps (CONTRACT §4)."""
+"""The user attributes Okta sends and the model keeps, as last sent (okta-requests.md §4, §6).
+
+The invariant compares the stored ones (CONTRACT §4, ``checks/stored.json``) at okta, and
+the others only where the provider's ``/Schemas`` claims them, at rfc: a provider may
+drop ``locale`` or derive ``displayName``."""
 
 
 @dataclass(slots=True)

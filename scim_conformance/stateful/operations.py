@@ -13,6 +13,7 @@ from ..core.terms import Profile, Severity
 from ..okta.operations import OPERATIONS
 
 CHECK: Final = "stateful.model"
+CLAIMED_CHECK: Final = "stateful.model.claimed"
 
 # Each kind of mismatch: its severity (CONTRACT §5) and the requirement it breaks.
 KINDS: Final[dict[str, tuple[Severity, str]]] = {
@@ -23,9 +24,16 @@ KINDS: Final[dict[str, tuple[Severity, str]]] = {
     ),
     "user": (
         "okta",
-        "CONTRACT §4: a user's attributes round-trip exactly (Unicode included), PUT replaces them, "
-        "and active follows deactivation and reactivation; okta-requests.md §6, §7: else Okta's "
-        "profile pushes and deactivations are lost (MUST)",
+        "CONTRACT §4 (What a provider must store): a user's userName, externalId, name.givenName, "
+        "name.familyName, primary email and active round-trip exactly (Unicode included), PUT "
+        "replaces them, and active follows deactivation and reactivation; okta-requests.md §3, §6, "
+        "§7: else Okta's lookups miss, and its profile pushes and deactivations are lost (MUST)",
+    ),
+    "user-claimed": (
+        "rfc",
+        "CONTRACT §4; RFC 7643 §7, RFC 7644 §3.5.1: an attribute outside the stored table that the "
+        "provider's own /Schemas claims (displayName, locale, name.middleName, …) comes back as Okta "
+        "last sent it, or not at all — never with another non-empty value (MUST)",
     ),
     "group": (
         "okta",
@@ -54,6 +62,9 @@ KINDS: Final[dict[str, tuple[Severity, str]]] = {
         "list the user as a member (MUST)",
     ),
 }
+
+# The check id of a kind that is not CHECK's: an rfc deviation on its own line of the report.
+KIND_CHECKS: Final[dict[str, str]] = {"user-claimed": CLAIMED_CHECK}
 
 # Each rule of the machine is one of Okta's operations (okta.operations): its words in findings.
 RULE_OPERATIONS: Final[dict[str, str]] = {

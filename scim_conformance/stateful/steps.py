@@ -27,7 +27,7 @@ from ..probe import Probe
 from ..spec import Json
 from ..strategies import Profile
 from .model import Model
-from .operations import CHECK, KINDS, RULE_OPERATIONS, describe
+from .operations import CHECK, KIND_CHECKS, KINDS, RULE_OPERATIONS, describe
 from .report import Note, log_lines, now, sequence_text
 
 
@@ -137,7 +137,7 @@ class StepMachine(RuleBasedStateMachine):
             f"stateful [{self.profile}], step {len(self.steps)} {self.rule}: {what}",
             expected=expected,
             got=got,
-            check=CHECK,
+            check=KIND_CHECKS.get(kind, CHECK),
             severity=severity,
             requirement=requirement,
             operation=self._operation(),
