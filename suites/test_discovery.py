@@ -108,10 +108,11 @@ def test_advertised_patch_works(probe: Probe, scim_run: str) -> None:
         pytest.skip("the target does not advertise PATCH (patch.supported is not true)")
     user = probe.create("/Users", user_body(scim_run, "patch"))
     path = f"/Users/{user['id']}"
-    wanted = f"{user['displayName']} patched"
+    # A stored attribute (CONTRACT §4): a provider may derive displayName, never givenName.
+    wanted = f"{user['name']['givenName']} patched"
     patch = {
         "schemas": [PATCH_OP],
-        "Operations": [{"op": "replace", "path": "displayName", "value": wanted}],
+        "Operations": [{"op": "replace", "path": "name.givenName", "value": wanted}],
     }
     response = probe.request("PATCH", path, body=patch)
     if not probe.expect_status(
@@ -119,12 +120,13 @@ def test_advertised_patch_works(probe: Probe, scim_run: str) -> None:
     ):
         return
     shown = probe.expect_json(probe.request("GET", path))
-    got = shown.get("displayName") if isinstance(shown, dict) else None
+    name = shown.get("name") if isinstance(shown, dict) else None
+    got = name.get("givenName") if isinstance(name, dict) else None
     probe.expect(
         got == wanted,
-        "PATCH replace of displayName was answered with success but not applied",
-        expected=f"GET /Users/{{id}} shows displayName {wanted!r}",
-        got=f"displayName {got!r}",
+        "PATCH replace of name.givenName was answered with success but not applied",
+        expected=f"GET /Users/{{id}} shows name.givenName {wanted!r}",
+        got=f"name.givenName {got!r}",
     )
 
 
