@@ -45,3 +45,10 @@ def test_a_mutant_serves_like_the_reference_server() -> None:
         assert response.headers["content-type"] == "text/json;charset=UTF-8"
     finally:
         target.close()
+
+
+def test_only_a_must_pass_variant_may_be_judged_for_one_profile_or_not_strictly() -> None:
+    assert (MUTANTS["minimal_conformant"].profile, MUTANTS["minimal_conformant"].strict) == ("aiw", False)
+    assert all(m.strict and m.profile is None for m in MUTANTS.values() if m.catches)
+    with pytest.raises(ValueError, match="a variant that must pass"):
+        scim_conformance.mutants.mutant(catches=("resources.location",), strict=False)

@@ -18,8 +18,8 @@ Modules, named after the faults they hold: ``auth`` (authentication, secrets),
 ``storage`` (values or uniqueness not kept), ``updates`` (changes dropped),
 ``membership`` (group members), ``paging`` (imports), ``wire`` (content type,
 Location, meta, ids), ``refusals`` (Okta's own requests refused), ``partial`` (RFC rules kept only in
-part) and ``variants``
-(not faults). ``registry`` holds :class:`Mutant`, :data:`MUTANTS` and
+part), ``variants`` (not faults) and ``minimal`` (a provider doing only what the
+contract requires, which must pass for okta-aiw). ``registry`` holds :class:`Mutant`, :data:`MUTANTS` and
 :func:`mutant`; ``middleware`` the request, response and body rewriting they share.
 Every mutant is importable from this package.
 """
@@ -39,6 +39,7 @@ from .membership import (
     rename_drops_members,
     replace_empty_ignored,
 )
+from .minimal import minimal_conformant
 from .paging import pages_of_one, paging_off_by_one, start_index_ignored, total_as_string
 from .partial import (
     discovery_method_404,
@@ -76,6 +77,7 @@ __all__ = [
     "lookup_prefix",
     "malformed_json_500",
     "meta_snake_case",
+    "minimal_conformant",
     "mutant",
     "no_auth",
     "no_location",
