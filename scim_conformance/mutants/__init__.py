@@ -39,7 +39,7 @@ from .membership import (
     rename_drops_members,
     replace_empty_ignored,
 )
-from .minimal import minimal_conformant
+from .minimal import display_name_derived_claimed, minimal_conformant
 from .paging import pages_of_one, paging_off_by_one, start_index_ignored, total_as_string
 from .partial import (
     discovery_method_404,
@@ -67,6 +67,7 @@ __all__ = [
     "deactivate_ignored",
     "discovery_bare_arrays",
     "discovery_method_404",
+    "display_name_derived_claimed",
     "duplicates_accepted",
     "every_email_primary",
     "filter_ignored",

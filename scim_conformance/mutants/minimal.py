@@ -1,4 +1,4 @@
-"""A provider implementing only what the contract requires (issue 8 §7).
+"""A provider implementing only what the contract requires (issue 8 §7), and the one way it may not.
 
 ``minimal_conformant`` is not a fault: a provider shaped like Zentral — it
 keeps what a realm user keeps and no more, supports no PATCH, and says nothing
@@ -6,6 +6,9 @@ in its discovery documents — gets no ``security`` or ``okta`` finding for an
 ``okta-aiw`` app (exit 0), and fails for an ``okta-oin`` app, which needs PATCH
 (CONTRACT §2). ``tests/slow/test_minimal_conformant.py`` runs the suites
 against it for both profiles.
+
+``display_name_derived_claimed`` derives ``displayName`` the same way but claims
+in ``/Schemas`` to store it: that is the ``rfc`` case of CONTRACT §4.
 """
 
 from __future__ import annotations
@@ -55,6 +58,12 @@ class _UserStore(Store):
         return super().replace(realm, kind, rid, self.keep(resource) if kind == USER else resource)
 
 
+class _DerivingStore(_UserStore):
+    """The reference store, deriving a user's displayName; every other attribute kept."""
+
+    keep = staticmethod(_derived_display_name)
+
+
 def _error(status: int, detail: str, headers: Headers | None = None) -> tuple[int, Headers, bytes]:
     return status, [*SCIM_JSON, *(headers or [])], json.dumps(ScimError(status, detail).body()).encode()
 
@@ -100,3 +109,16 @@ def minimal_conformant(realms: Sequence[Realm], accounts: Sequence[ServiceAccoun
     """
     app = create_app(realms=realms, accounts=accounts, store=_UserStore())
     return on_response(on_request(app, _no_patch), _edit)
+
+
+@mutant(
+    catches=("properties.round-trip.claimed", "properties.put-round-trip.claimed", "stateful.model.claimed")
+)
+def display_name_derived_claimed(realms: Sequence[Realm], accounts: Sequence[ServiceAccount]) -> ASGIApp:
+    """Derives ``displayName`` ("given family") while its /Schemas claims to store the one sent.
+
+    Breaks CONTRACT §4 (last sentence) / RFC 7643 §7: an attribute the provider claims
+    must not come back with another non-empty value (rfc). The same derivation without
+    the claim is allowed (``minimal_conformant``).
+    """
+    return create_app(realms=realms, accounts=accounts, store=_DerivingStore())

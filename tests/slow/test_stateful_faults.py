@@ -77,6 +77,43 @@ def test_reference_server_passes_and_a_stale_replay_file_goes(
     assert not stale.exists()
 
 
+def test_what_a_provider_may_drop_or_derive_is_no_finding(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    """CONTRACT §4: locale, middleName dropped, displayName derived, nothing claimed: strict, no finding."""
+    summary_path = tmp_path / "summary.json"
+    result = run_suites(
+        pytester,
+        *CI,
+        *mutant_args("minimal_conformant"),
+        "--okta-profile",
+        "aiw",
+        "--scim-strict",
+        f"--scim-json={summary_path}",
+        files=STATEFUL,
+    )
+    assert result.ret == 0, result.stdout.str()
+    assert read_summary(summary_path)["findings"] == []
+
+
+def test_a_claimed_attribute_changed_is_one_rfc_finding_and_no_stop(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    """displayName derived though /Schemas claims it: rfc, reported once, under its own check id."""
+    summary_path = tmp_path / "summary.json"
+    result = run_suites(
+        pytester,
+        *CI,
+        *mutant_args("display_name_derived_claimed"),
+        "--okta-profile",
+        "aiw",
+        f"--scim-json={summary_path}",
+        files=STATEFUL,
+    )
+    assert result.ret == 0, result.stdout.str()  # rfc: reported, gating only with --scim-strict
+    (finding,) = read_summary(summary_path)["findings"]
+    assert (finding["check"], finding["severity"]) == ("stateful.model.claimed", "rfc")
+    assert "displayName" in finding["got"] and "/Schemas claims displayName" in finding["got"]
+
+
 @pytest.mark.parametrize("profile", ["aiw", "oin"])
 @pytest.mark.parametrize("name", sorted(FAULTS))
 def test_fault_is_found_and_shrunk(
