@@ -13,7 +13,7 @@ from scim_conformance.checks.registry import SEVERITY_ORDER, all_checks, by_id, 
 from scim_conformance.core.terms import PROFILES
 from scim_conformance.mutants import MUTANTS
 from scim_conformance.schemas import kind_for
-from scim_conformance.stateful.operations import CHECK, KINDS
+from scim_conformance.stateful.operations import CHECK, KIND_CHECKS, KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITES = ROOT / "suites"
@@ -108,8 +108,11 @@ def test_every_schema_check_is_registered(method: str, path: str, status: int) -
 
 def test_stateful_kinds_are_registered() -> None:
     info = by_id()[CHECK]
-    assert info.kinds == tuple(KINDS)
-    assert set(info.severities) == {severity for severity, _ in KINDS.values()} | {info.severity}
+    own = {kind: value for kind, value in KINDS.items() if kind not in KIND_CHECKS}
+    assert info.kinds == tuple(own)
+    assert set(info.severities) == {severity for severity, _ in own.values()} | {info.severity}
+    for kind, check in KIND_CHECKS.items():
+        assert (by_id()[check].kinds, by_id()[check].severity) == ((kind,), KINDS[kind][0])
 
 
 def test_mutants_name_registered_checks() -> None:

@@ -10,7 +10,9 @@ Four places emit check ids, and the registry reads each where it is written:
 - **the schemas** (``scim_conformance/schemas/``): one ``schema.<kind>`` per kind of response
   the probe validates, its severities the ``x-severity`` values reachable from that kind;
 - **the state machine**: ``stateful.model`` with its kinds of mismatch
-  (:data:`scim_conformance.stateful.operations.KINDS`), plus the package's own inline ids
+  (:data:`scim_conformance.stateful.operations.KINDS`), and each kind with a check id of its own
+  (``stateful.model.claimed``, :data:`~scim_conformance.stateful.operations.KIND_CHECKS`), plus the
+  package's own inline ids
   (``resources.create`` in the probe).
 
 Why :mod:`ast` rather than ``pytest --collect-only``: collecting imports the suites, which
@@ -410,14 +412,29 @@ def _severities(files: Iterable[str]) -> set[str]:
 
 
 def _add_stateful(table: dict[str, CheckInfo]) -> None:
-    from ..stateful.operations import CHECK, KINDS
+    from ..stateful.operations import CHECK, KIND_CHECKS, KINDS
 
+    operations = "scim_conformance/stateful/operations.py"
     declared = table.get(CHECK)
     base = declared or CheckInfo(CHECK, "okta", KINDS["request"][1])
+    own = {kind: value for kind, value in KINDS.items() if kind not in KIND_CHECKS}
     table[CHECK] = replace(
         base,
         origin="stateful",
-        files=tuple(dict.fromkeys([*base.files, "scim_conformance/stateful/operations.py"])),
-        severities=_ordered([base.severity, *(severity for severity, _ in KINDS.values())]),
-        kinds=tuple(KINDS),
+        files=tuple(dict.fromkeys([*base.files, operations])),
+        severities=_ordered([base.severity, *(severity for severity, _ in own.values())]),
+        kinds=tuple(own),
     )
+    # A kind with a check id of its own (stateful.model.claimed): its own line, run by the same suite.
+    suites = tuple(f for f in base.files if f.startswith("suites/"))
+    for kind, check in KIND_CHECKS.items():
+        severity, requirement = KINDS[kind]
+        table[check] = CheckInfo(
+            check,
+            severity,
+            requirement,
+            origin="stateful",
+            files=(*suites, operations),
+            severities=(severity,),
+            kinds=(kind,),
+        )
