@@ -546,7 +546,7 @@ MIDDLE_NAME = {
         (
             ("name.middlename",),
             {"givenName": "Test", "middleName": "Calm"},
-            [("demo.get.claimed", "rfc", "/name/middleName: Calm")],
+            [("demo.get.claimed", "rfc", '/name/middleName: "Calm"')],
         ),
     ],
 )
