@@ -3,14 +3,15 @@
     {"target", "embedded", "profiles", "strict", "exit_code", "setup_error",
      "counts": {"security", "okta", "rfc"}, "gating": bool,
      "operations": {operation: {profile: outcome or null}},
-     "findings": [finding…], "cleanup": {"created", "requests", "leftovers"}}
+     "findings": [finding…], "root_causes": [finding + occurrences, examples…],
+     "cleanup": {"created", "requests", "leftovers"}}
 
 ``operations`` is the operation matrix (:mod:`scim_conformance.outcomes`): per
 Okta operation and profile, ``{"status": "pass" | "fail" | "not reached",
 "severity", "checks", "blocked_by"}``, or null when no test exercised it.
-Each finding is the dict of :func:`scim_conformance.findings.to_dict`, once
-per root cause (:mod:`.grouping`) with ``occurrences`` and the first
-``examples`` (test, title); ``counts`` counts every occurrence. Exchanges are
+Each finding is the dict of :func:`scim_conformance.findings.to_dict`, test by
+test; ``root_causes`` holds each root cause once (:mod:`.grouping`) with its
+``occurrences`` and first ``examples`` (test, title), as the terminal lists them. Exchanges are
 redacted at recording time, so the file holds no secret.
 ``gating`` says whether some finding fails the run (:func:`scim_conformance.core.terms.gates`).
 """
@@ -51,8 +52,9 @@ def write_summary(
             name: {p: (o.to_dict() if o else None) for p, o in row.items()}
             for name, row in results.matrix(_profiles(profiles)).items()
         },
+        "findings": results.all_findings(),
         # One root cause, one finding: the same failure on many responses, with its count.
-        "findings": grouped(results.all_findings()),
+        "root_causes": grouped(results.all_findings()),
         "cleanup": {**results.cleanup, "leftovers": results.leftovers},
     }
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -29,9 +29,18 @@ RUN_TIMEOUT = 900.0
 def test_django_scim2_gives_findings_not_errors(tmp_path: Path) -> None:
     reports = tmp_path / "reports"
     with django_scim2_server(tmp_path, TOKEN) as url:
-        # Several property tests fail on it and shrink over HTTP: minutes, not seconds.
+        # The property and stateful suites fail on it and shrink over HTTP (about 6 minutes,
+        # until shrinking is bounded): CI runs the fixed-example suites, which reach every
+        # Okta operation; docs/independent-servers.md has the whole run's findings.
         result = run_suites(
-            url, TOKEN, reports, "-q", f"--scim-json={tmp_path / 'findings.json'}", timeout=RUN_TIMEOUT
+            url,
+            TOKEN,
+            reports,
+            "-q",
+            "-k",
+            "not test_properties and not test_stateful",
+            f"--scim-json={tmp_path / 'findings.json'}",
+            timeout=RUN_TIMEOUT,
         )
     output = result.stdout + result.stderr
     assert result.returncode in (0, 1), pretty(result)
