@@ -41,7 +41,8 @@ def password_rejected(realms: Sequence[Realm], accounts: Sequence[ServiceAccount
     return on_json_request(create_app(realms=realms, accounts=accounts), refuse)
 
 
-@mutant(catches=("group-push.rename-patch",))
+# Every OIN membership push carries the rename PATCH (okta-requests.md §8): the large-group push too.
+@mutant(catches=("group-push.rename-patch", "requirements.large-group"))
 def rename_id_rejected(realms: Sequence[Realm], accounts: Sequence[ServiceAccount]) -> ASGIApp:
     """Refuses Okta's (OIN) group rename, whose path-less value carries the read-only ``id``, with 400.
 

@@ -54,7 +54,7 @@ class _NoUniquenessStore(Store):
         pass
 
 
-@mutant(catches=("user-lifecycle.create-duplicate",))
+@mutant(catches=("user-lifecycle.create-duplicate", "requirements.uniqueness"))
 def duplicates_accepted(realms: Sequence[Realm], accounts: Sequence[ServiceAccount]) -> ASGIApp:
     """Stores a second user with the same ``userName`` (or a group with the same name) instead of 409.
 
