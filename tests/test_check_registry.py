@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from scim_conformance.catalogue import load_catalogue
-from scim_conformance.checks.docs import DOC_PATH, render, requirements, topics, unknown_checks
+from scim_conformance.checks.docs import render, requirements, topics, unknown_checks
 from scim_conformance.checks.registry import SEVERITY_ORDER, all_checks, by_id, schema_check_ids
 from scim_conformance.core.terms import PROFILES
 from scim_conformance.mutants import MUTANTS
@@ -17,6 +17,7 @@ from scim_conformance.stateful.operations import CHECK, KIND_CHECKS, KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITES = ROOT / "suites"
+DOC_PATH = ROOT / "docs" / "checks.md"
 # A check id written as a literal where it is passed on: check="…" or "check": "…".
 _LITERAL = re.compile(r"""(?:\bcheck\s*=\s*|["']check["']\s*:\s*)f?["']([a-z][a-z0-9.-]*)["']""")
 _LEVELS = {"MUST", "MUST NOT", "SHALL", "SHALL NOT", "SHOULD", "SHOULD NOT", "MAY"}

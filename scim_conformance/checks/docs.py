@@ -19,9 +19,11 @@ from typing import Any
 
 from .registry import CheckInfo, all_checks, by_id
 
-__all__ = ["DOC_PATH", "Requirement", "main", "render", "requirements", "unknown_checks"]
+__all__ = ["Requirement", "main", "render", "requirements", "unknown_checks"]
 
-DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "checks.md"
+# Relative to the working directory, not to this file: an installed (non-editable)
+# package lives in site-packages, far from the checkout whose docs/ it regenerates.
+_DOC_PATH = Path("docs") / "checks.md"
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +149,12 @@ def render() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scim_conformance.checks.docs", description=__doc__)
     parser.add_argument("--check", action="store_true", help="only compare; exit 1 when out of date")
-    parser.add_argument("--output", type=Path, default=DOC_PATH)
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=_DOC_PATH,
+        help="default: docs/checks.md (run from the repository root)",
+    )
     args = parser.parse_args(argv)
     unknown = unknown_checks()
     if unknown:
