@@ -14,7 +14,13 @@ and ``thorough`` into fixed-seed runs there and explore nothing new.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
 from hypothesis import HealthCheck, Phase, settings
+from hypothesis.control import current_build_context
+from hypothesis.errors import InvalidArgument
 
 _COMMON = {
     "deadline": None,
@@ -50,6 +56,43 @@ PROFILES = {
         **_COMMON,  # type: ignore[arg-type]
     ),
 }
+
+
+def final_replay() -> bool:
+    """True while hypothesis replays the failure it reports (after shrinking), else False.
+
+    An internal of hypothesis (``current_build_context`` and its ``is_final``,
+    which ``hypothesis.note`` reads): the budget (``scim_conformance.examples``)
+    must always let that replay send its requests — its room is kept — or
+    hypothesis would report the failure as flaky. No public API tells it apart.
+    """
+    try:
+        return bool(current_build_context().is_final)
+    except InvalidArgument:  # outside a test: no build context
+        return False
+
+
+@contextmanager
+def examples_at_most(test: Any, count: int | None) -> Iterator[None]:
+    """Run the ``@given`` test ``test`` with at most ``count`` examples (None: as it is).
+
+    An internal of hypothesis (``_hypothesis_internal_use_settings``): ``@given``
+    takes the settings of the loaded profile when the test is decorated, at
+    import, and the budget's example count of each test is only known once the
+    tests are collected (``budget.plan``). The public routes do not fit: a
+    profile is loaded before the import, and ``@settings`` applied to a collected
+    test sets this same attribute for good, once, while the function is shared
+    by the test's parametrized items (restored here after each).
+    """
+    if count is None or not getattr(test, "is_hypothesis_test", False):
+        yield
+        return
+    current = test._hypothesis_internal_use_settings
+    test._hypothesis_internal_use_settings = settings(current, max_examples=max(count, 1))
+    try:
+        yield
+    finally:
+        test._hypothesis_internal_use_settings = current
 
 
 def register() -> None:

@@ -1,0 +1,80 @@
+"""The bounds of one test's hypothesis examples: its share of the run's budget.
+
+Hypothesis runs a property test's examples, and after a failure shrinks it by
+running more, each a round of HTTP requests to the target (issue 8 §5):
+
+- **examples**: a test that creates per example gets as many as its share of
+  the budget allows (:attr:`Examples.count`, ``budget.plan``), and on a live
+  target a shrinking example that would exceed the share sends nothing
+  (:meth:`Examples.affords`): the test draws its values as always — hypothesis
+  insists that an example draw the same values every time — then passes
+  unsent, so the shrinker does not take it. The share keeps room for the final
+  replay of a failure, which always runs.
+
+The failure printed is the smallest found within the budget, replayed for
+real; its notes say when the budget cut shrinking short.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from hypothesis import note
+
+from .budget import KINDS
+from .cleanup import Tracker
+from .hypothesis_settings import final_replay
+
+
+@dataclass
+class Examples:
+    """The bounds of one test's examples, and what they cut."""
+
+    tracker: Tracker
+    account: str
+    """The test's node id: whose allowance of POSTs (``budget``)."""
+    per_example: tuple[int, int] = (0, 0)
+    """POSTs to /Users and /Groups one example may send (its ``footprint`` marker)."""
+    count: int | None = None
+    """Examples the budget allows (None: the hypothesis profile's)."""
+    failed_at: float | None = None
+    unsent: int = 0
+    """Shrinking examples that passed unsent: the test's share of the budget was spent."""
+
+    @property
+    def limited(self) -> bool:
+        """True when the test's POSTs are bounded by the run's budget (a live target)."""
+        return any(self.tracker.left(kind, self.account) is not None for kind in KINDS)
+
+    def begin(self) -> None:
+        """An example starts; the final replay of a failure notes when the budget cut shrinking."""
+        if not final_replay() or self.failed_at is None:
+            return
+        if self.unsent:
+            note(
+                f"Shrinking stopped: {self.unsent} smaller examples were not sent, this test's share of "
+                "the run's budget on the target being spent; the example may not be minimal; "
+                "--scim-max-users N raises the budget."
+            )
+
+    def affords(self) -> bool:
+        """Whether this example may send its POSTs: its share leaves room for it and for a final replay.
+
+        Always true for the final replay (its room was kept) and on an unlimited
+        budget. False only while shrinking past the share: the example then
+        passes unsent (see the module docstring).
+        """
+        if final_replay():
+            return True
+        for kind, need in zip(KINDS, self.per_example, strict=True):
+            left = self.tracker.left(kind, self.account)
+            if need and left is not None and left < 2 * need:
+                self.unsent += 1
+                return False
+        return True
+
+    def failed(self) -> None:
+        """An example failed: from now on the examples are the shrinker's."""
+        if self.failed_at is None:
+            self.failed_at = time.monotonic()
