@@ -1,7 +1,7 @@
-"""The bounds of one test's hypothesis examples: its share of the run's budget.
+"""The bounds of one test's hypothesis examples: its share of the run's budget, and shrinking.
 
 Hypothesis runs a property test's examples, and after a failure shrinks it by
-running more, each a round of HTTP requests to the target (issue 8 §5):
+running more, each a round of HTTP requests to the target (issue 8 §5, §6):
 
 - **examples**: a test that creates per example gets as many as its share of
   the budget allows (:attr:`Examples.count`, ``budget.plan``), and on a live
@@ -9,10 +9,13 @@ running more, each a round of HTTP requests to the target (issue 8 §5):
   (:meth:`Examples.affords`): the test draws its values as always — hypothesis
   insists that an example draw the same values every time — then passes
   unsent, so the shrinker does not take it. The share keeps room for the final
-  replay of a failure, which always runs.
+  replay of a failure, which always runs;
+- **shrinking**: at most ``seconds`` per test after the first failure (per profile,
+  ``hypothesis_settings.SHRINKING``; ``thorough`` is unbounded), through
+  ``hypothesis_settings.shrinking_within``.
 
-The failure printed is the smallest found within the budget, replayed for
-real; its notes say when the budget cut shrinking short.
+The failure printed is the smallest found within those bounds, replayed for
+real; its notes say when a bound cut shrinking short.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ class Examples:
     """POSTs to /Users and /Groups one example may send (its ``footprint`` marker)."""
     count: int | None = None
     """Examples the budget allows (None: the hypothesis profile's)."""
+    shrink_seconds: float | None = None
+    """None: shrinking is unbounded (``--hypothesis-profile thorough``)."""
     failed_at: float | None = None
     unsent: int = 0
     """Shrinking examples that passed unsent: the test's share of the budget was spent."""
@@ -48,9 +53,15 @@ class Examples:
         return any(self.tracker.left(kind, self.account) is not None for kind in KINDS)
 
     def begin(self) -> None:
-        """An example starts; the final replay of a failure notes when the budget cut shrinking."""
+        """An example starts; the final replay of a failure notes the bounds that cut shrinking."""
         if not final_replay() or self.failed_at is None:
             return
+        elapsed = time.monotonic() - self.failed_at
+        if self.shrink_seconds is not None and elapsed >= self.shrink_seconds:
+            note(
+                f"Shrinking stopped after {elapsed:.1f} s (bound: {self.shrink_seconds:g} s per test): "
+                "the example may not be minimal; --hypothesis-profile thorough shrinks without bound."
+            )
         if self.unsent:
             note(
                 f"Shrinking stopped: {self.unsent} smaller examples were not sent, this test's share of "

@@ -360,6 +360,7 @@ def probe(
 ) -> Probe:
     """The per-test view of the target: requests recorded from here, findings built from the check marker."""
     from .examples import Examples
+    from .hypothesis_settings import shrink_seconds
     from .probe import Probe
 
     node = request.node
@@ -371,6 +372,7 @@ def probe(
         probe.account,
         per_example=(footprint.example_users, footprint.example_groups),
         count=made.allowance(node.nodeid).examples if made is not None else None,
+        shrink_seconds=shrink_seconds(hypothesis_profile(request.config)),
     )
     return probe
 
@@ -380,14 +382,19 @@ def probe(
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
-    # The rfc findings a probe kept (the test went on after them) fail a test that
-    # otherwise passed; a test that stopped on a finding already carries them.
-    from .hypothesis_settings import examples_at_most
+    # A hypothesis test runs the examples its share of the budget allows and shrinks a
+    # failure within its profile's bound (issue 8 §5, §6).
+    from .hypothesis_settings import examples_at_most, shrink_seconds, shrinking_within
 
     made = item.config.stash.get(_plan_key, None)
     count = made.allowance(item.nodeid).examples if made is not None else None
-    with examples_at_most(getattr(item, "obj", None), count):
+    with (
+        examples_at_most(getattr(item, "obj", None), count),
+        shrinking_within(shrink_seconds(hypothesis_profile(item.config))),
+    ):
         yield
+    # The rfc findings a probe kept (the test went on after them) fail a test that
+    # otherwise passed; a test that stopped on a finding already carries them.
     probe: Probe | None = getattr(item, "funcargs", {}).get("probe")
     if probe is not None and probe.kept:
         first, *others = probe.kept
