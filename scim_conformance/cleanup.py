@@ -5,17 +5,23 @@ The harness only ever touches resources it created (every POST that answered
 deactivated with a PUT of their last-seen representation — the contract has no
 user deletion — or deleted when the target showed that it supports DELETE
 /Users. A user already deactivated and a group already deleted need nothing.
+
+It is also where the run's budget is enforced (``scim_conformance.budget``):
+every POST to /Users or /Groups is counted against the allowance of the test
+that sends it (:meth:`Tracker.reserve`) before it is sent.
 """
 
 from __future__ import annotations
 
 import copy
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
+from .budget import BudgetExceeded, Plan
 from .okta import requests as okta
 from .okta.protocol import OKTA_CONTENT_TYPE
 from .spec import Json
@@ -38,8 +44,40 @@ class Tracker:
     target: Target
     user_delete_supported: bool | None = None
     """Set by the suite that tries DELETE /Users/{id} on a user the run created."""
+    plan: Plan | None = None
+    """Each test's allowance of POSTs (``scim_conformance.budget``); None: none counted (unit tests)."""
     _created: dict[str, _Created] = field(default_factory=dict)
+    _posted: Counter[tuple[str, str]] = field(default_factory=Counter)
+    _remaining: dict[str, int] = field(default_factory=lambda: {"User": 0, "Group": 0})
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def reserve(self, kind: str, account: str) -> None:
+        """Count a POST to /Users (``kind`` "users") or /Groups ("groups") that ``account`` is about to send.
+
+        ``account`` is the sending test's node id (or ``budget.POOL``). Beyond its
+        allowance the POST is not sent: :class:`~scim_conformance.budget.BudgetExceeded`,
+        a harness error — the test sends more than its ``footprint`` declares.
+        """
+        with self._lock:
+            limit = self.plan.allowance(account).limit(kind) if self.plan is not None else None
+            if limit is not None and self._posted[account, kind] >= limit:
+                raise BudgetExceeded(
+                    f"{account}: POST /{kind.capitalize()} not sent, this test's allowance of {limit} is "
+                    f"spent (the run's budget: {self.plan.budget if self.plan else 'unlimited'}); "
+                    "the test sends more than its @pytest.mark.footprint declares: declare what it sends"
+                )
+            self._posted[account, kind] += 1
+
+    def left(self, kind: str, account: str) -> int | None:
+        """POSTs to /Users or /Groups ``account`` may still send; None: no limit."""
+        with self._lock:
+            limit = self.plan.allowance(account).limit(kind) if self.plan is not None else None
+            return None if limit is None else max(limit - self._posted[account, kind], 0)
+
+    def posted(self, kind: str) -> int:
+        """POSTs to /Users or /Groups sent so far by this process."""
+        with self._lock:
+            return sum(n for (_, k), n in self._posted.items() if k == kind)
 
     def created(self, kind: str, resource: Json) -> None:
         rid = resource.get("id")
@@ -75,6 +113,7 @@ class Tracker:
         with self._lock:
             entries = list(self._created.values())
         leftovers: list[str] = []
+        remaining = {"User": 0, "Group": 0}
         requests = self._learn_user_delete(entries) if self.user_delete_supported is None else 0
         # Groups first: deleting them drops their memberships.
         for entry in sorted(entries, key=lambda e: e.kind != "Group"):
@@ -85,12 +124,33 @@ class Tracker:
                 and not self.user_delete_supported
                 and entry.last_seen.get("active") is False
             ):
+                remaining["User"] += 1
                 continue
             requests += 1
             problem = self._clean(entry)
             if problem:
                 leftovers.append(f"{entry.kind} {entry.id} ({entry.label}): {problem}")
+            if problem or (entry.kind == "User" and not self.user_delete_supported):
+                remaining[entry.kind] += 1
+        self._remaining = remaining
         return {"created": len(entries), "requests": requests, "leftovers": leftovers}
+
+    def footprint(self) -> dict[str, dict[str, int]]:
+        """Per kind: POSTs sent, resources created, and those still on the target after :meth:`clean_up`.
+
+        A user deactivated (not deleted: the target does not delete users) remains,
+        as does anything the cleanup could not clean.
+        """
+        with self._lock:
+            created = Counter(entry.kind for entry in self._created.values())
+        return {
+            kind.lower() + "s": {
+                "posted": self.posted(kind.lower() + "s"),
+                "created": created[kind],
+                "remaining": self._remaining[kind],
+            }
+            for kind in ("User", "Group")
+        }
 
     def _send(self, request: okta.Request) -> httpx.Response:
         headers = dict(request.headers)

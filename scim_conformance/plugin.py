@@ -29,8 +29,10 @@ from .errors import ConformanceFailure, HarnessError
 from .results import RunResults
 
 if TYPE_CHECKING:
+    from .budget import Budget, Plan
     from .claims import Claims
     from .cleanup import Tracker
+    from .pool import Pool
     from .probe import Probe
     from .target import Target
 
@@ -39,6 +41,13 @@ EXIT_SETUP = 2
 _target_key = pytest.StashKey["Target"]()
 _cleanup_key = pytest.StashKey[dict[str, Any]]()
 _setup_error_key = pytest.StashKey[str]()
+_plan_key = pytest.StashKey["Plan"]()
+
+
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise ValueError(f"not a count: {text!r}")
+    return int(text)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -78,6 +87,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="examples per property test (default: from --hypothesis-profile dev|ci|thorough)",
     )
     group.addoption(
+        "--scim-max-users",
+        type=_count,
+        metavar="N",
+        help="POSTs to /Users the run may send, so users it may create, on the target; groups: 2 per 5 "
+        "users (default: 50 on a --scim-url target, 500 with --hypothesis-profile thorough; unlimited "
+        "on the embedded server)",
+    )
+    group.addoption(
         "--scim-app",
         metavar="MODULE:FACTORY",
         help="embedded target built by FACTORY(realms=..., accounts=...) -> ASGI app instead of the "
@@ -96,6 +113,12 @@ def pytest_configure(config: pytest.Config) -> None:
         f"check(id, *, severity, requirement, profiles={PROFILES!r}, operation=''): "
         f"the conformance check a test performs (severity: {' > '.join(SEVERITIES)}, CONTRACT §5)",
     )
+    config.addinivalue_line(
+        "markers",
+        "footprint(users=0, groups=0, *, example_users=0, example_groups=0, pool=False): the POSTs to "
+        "/Users and /Groups a test sends, fixed and per hypothesis example, and whether it reuses the "
+        "run's pool (scim_conformance.budget)",
+    )
     config.pluginmanager.register(_Session(config), "scim-conformance-session")
 
 
@@ -103,7 +126,95 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_sessionstart(session: pytest.Session) -> None:
     from .hypothesis_settings import apply_examples
 
-    apply_examples(session.config.getoption("scim_examples"))
+    config = session.config
+    apply_examples(config.getoption("scim_examples"))
+    budget = run_budget(config)
+    if (
+        hypothesis_profile(config) == "thorough"
+        and budget.limited
+        and config.getoption("scim_max_users") is None
+        and not hasattr(config, "workerinput")
+    ):
+        # Said before it starts (issue 8 §5): the run leaves more behind than a default one.
+        from .budget import DEFAULT_USERS, groups_for
+
+        _say(
+            config,
+            f"scim-conformance: --hypothesis-profile thorough may create up to {budget.users} users and "
+            f"{budget.groups} groups on the target (a default run: {DEFAULT_USERS} and "
+            f"{groups_for(DEFAULT_USERS)}); users stay, deactivated, on a target that does not delete "
+            "users (--scim-max-users N to bound it)",
+        )
+
+
+def _say(config: pytest.Config, line: str) -> None:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(line, yellow=True)
+    else:
+        print(line, file=sys.stderr)
+
+
+def hypothesis_profile(config: pytest.Config) -> str:
+    """The hypothesis profile named by ``--hypothesis-profile`` (default ``dev``)."""
+    try:
+        return str(config.getoption("--hypothesis-profile") or "dev")
+    except ValueError:  # hypothesis's plugin not loaded
+        return "dev"
+
+
+def run_budget(config: pytest.Config) -> Budget:
+    """What this run may create on its target (``scim_conformance.budget``)."""
+    from .budget import Budget
+
+    return Budget.for_target(
+        embedded=not config.getoption("scim_url"),
+        max_users=config.getoption("scim_max_users"),
+        thorough=hypothesis_profile(config) == "thorough",
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    budget = run_budget(config)
+    if not config.getoption("scim_url"):
+        return None
+    return f"scim-conformance: the run may create {budget} on the target (--scim-max-users N)"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Share the run's budget among the selected tests; a test it cannot fit is skipped, saying why."""
+    from hypothesis import settings
+
+    from .budget import plan
+    from .pool import FOOTPRINT
+
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+    made = plan(
+        run_budget(config),
+        [(item.nodeid, footprint_of(item)) for item in items],
+        examples=settings().max_examples,
+        pool=FOOTPRINT,
+        workers=workers,
+    )
+    config.stash[_plan_key] = made
+    for item in items:
+        reason = made.allowance(item.nodeid).skip
+        if reason:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def footprint_of(item: pytest.Item) -> Any:
+    """A test's declared ``footprint`` marker (``budget.Footprint``); none: it creates nothing."""
+    from .budget import Footprint
+
+    marker = item.get_closest_marker("footprint")
+    if marker is None:
+        return Footprint()
+    try:
+        return Footprint(*marker.args, **marker.kwargs)
+    except TypeError as exc:
+        raise HarnessError(f"{item.nodeid}: bad footprint marker: {exc}") from None
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -214,9 +325,21 @@ def scim_tracker(scim_target: Target, pytestconfig: pytest.Config) -> Iterator[T
     """Records what the run creates; at the end cleans exactly that, one request per resource."""
     from .cleanup import Tracker
 
-    tracker = Tracker(scim_target)
+    made: Plan | None = pytestconfig.stash.get(_plan_key, None)
+    tracker = Tracker(scim_target, plan=made)
     yield tracker
-    pytestconfig.stash[_cleanup_key] = tracker.clean_up()
+    outcome = tracker.clean_up()
+    outcome["footprint"] = tracker.footprint()
+    outcome["examples"] = made.scaled_examples() if made is not None else {}
+    pytestconfig.stash[_cleanup_key] = outcome
+
+
+@pytest.fixture(scope="session")
+def scim_pool(scim_run: str) -> Pool:
+    """The users and group this process's property examples reuse (``scim_conformance.pool``)."""
+    from .pool import Pool
+
+    return Pool(scim_run)
 
 
 @pytest.fixture(scope="session")
@@ -236,9 +359,22 @@ def probe(
     scim_target: Target, scim_tracker: Tracker, scim_claims: Claims, request: pytest.FixtureRequest
 ) -> Probe:
     """The per-test view of the target: requests recorded from here, findings built from the check marker."""
+    from .examples import Examples
+    from .hypothesis_settings import shrink_seconds
     from .probe import Probe
 
-    return Probe.for_test(scim_target, scim_tracker, request.node, scim_claims)
+    node = request.node
+    probe = Probe.for_test(scim_target, scim_tracker, node, scim_claims)
+    footprint = footprint_of(node)
+    made = request.config.stash.get(_plan_key, None)
+    probe.examples = Examples(
+        scim_tracker,
+        probe.account,
+        per_example=(footprint.example_users, footprint.example_groups),
+        count=made.allowance(node.nodeid).examples if made is not None else None,
+        shrink_seconds=shrink_seconds(hypothesis_profile(request.config)),
+    )
+    return probe
 
 
 # -- findings on reports -------------------------------------------------------
@@ -246,9 +382,19 @@ def probe(
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    # A hypothesis test runs the examples its share of the budget allows and shrinks a
+    # failure within its profile's bound (issue 8 §5, §6).
+    from .hypothesis_settings import examples_at_most, shrink_seconds, shrinking_within
+
+    made = item.config.stash.get(_plan_key, None)
+    count = made.allowance(item.nodeid).examples if made is not None else None
+    with (
+        examples_at_most(getattr(item, "obj", None), count),
+        shrinking_within(shrink_seconds(hypothesis_profile(item.config))),
+    ):
+        yield
     # The rfc findings a probe kept (the test went on after them) fail a test that
     # otherwise passed; a test that stopped on a finding already carries them.
-    yield
     probe: Probe | None = getattr(item, "funcargs", {}).get("probe")
     if probe is not None and probe.kept:
         first, *others = probe.kept
@@ -314,8 +460,12 @@ class _Session:
     """Collects the run's results across the session (on the xdist controller too), and reports them."""
 
     def __init__(self, config: pytest.Config) -> None:
+        from .reporting.footprint import RunFootprint
+
         self.config = config
         self.results = RunResults()
+        self.footprint = RunFootprint()
+        """What the run sent and left on its target (``scim_conformance.budget``)."""
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         outcomes = getattr(report, "scim_outcomes", None)
@@ -331,14 +481,18 @@ class _Session:
         # xdist: each worker cleans up its own resources and sends the outcome here.
         output = getattr(node, "workeroutput", {}).get("scim_cleanup")
         if output:
-            self.results.add_cleanup(json.loads(output))
+            self._add_cleanup(json.loads(output))
+
+    def _add_cleanup(self, outcome: dict[str, Any]) -> None:
+        self.results.add_cleanup(outcome)
+        self.footprint.add(outcome)
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         config = self.config
         cleaned = config.stash.get(_cleanup_key, None)
         if cleaned is not None:
-            self.results.add_cleanup(cleaned)
+            self._add_cleanup(cleaned)
         if hasattr(config, "workerinput"):
             if cleaned is not None:
                 config.workeroutput["scim_cleanup"] = json.dumps(cleaned)  # type: ignore[attr-defined]
@@ -363,6 +517,7 @@ class _Session:
                 strict=strict,
                 exit_code=int(session.exitstatus),
                 setup_error=setup_error(config),
+                footprint=self.footprint.to_dict(run_budget(config)),
             )
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
@@ -398,6 +553,8 @@ class _Session:
         )
         for line in results.leftovers:
             terminalreporter.write_line(f"  not cleaned up: {line}")
+        for line in self.footprint.lines(run_budget(config)):
+            terminalreporter.write_line(line)
 
 
 @pytest.hookimpl(optionalhook=True)

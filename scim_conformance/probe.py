@@ -25,6 +25,7 @@ from .cleanup import Tracker
 from .core.terms import Profile
 from .core.text import scim_path
 from .errors import PROFILES, ConformanceFailure, HarnessError
+from .examples import Examples
 from .okta import OktaClient, Request
 from .okta import requests as okta
 from .okta.operations import OPERATIONS
@@ -37,6 +38,7 @@ from .traffic import Exchange
 _STOPS = ("security", "okta")
 _WRITES = frozenset({"PUT", "PATCH", "DELETE"})
 _DISCOVERY_KINDS = frozenset({"ServiceProviderConfig", "ResourceType", "Schema"})
+_CREATES = {"Users": "users", "Groups": "groups"}
 # Where each response schema comes from, for the requirement line of a finding.
 _SCHEMA_SOURCES = {
     "User": "RFC 7643 §4.1, §3.1",
@@ -80,6 +82,10 @@ class Probe:
     """What the target's own ``/Schemas`` says it stores (the session's, read once): an attribute
     outside the stored table (CONTRACT §4) is judged, at rfc, only when claimed."""
     kept: list[ConformanceFailure] = field(default_factory=list)
+    account: str = ""
+    """Whose allowance the POSTs of this probe count against (the test's node id; ``budget``)."""
+    examples: Examples | None = None
+    """The bounds of the test's hypothesis examples (budget, shrinking), checked by :meth:`begin_example`."""
     _mark: int = 0
 
     @classmethod
@@ -110,6 +116,7 @@ class Probe:
             okta_operations=operations,
             current_operation=operations[0] if operations else "",
             claims=claims,
+            account=node.nodeid,
             _mark=target.recorder.mark(),
         )
 
@@ -133,6 +140,7 @@ class Probe:
         operation: str | None = None,
         anonymous: bool = False,
         validate: bool = True,
+        account: str | None = None,
     ) -> httpx.Response:
         """Send a request as Okta would; ``query`` is appended verbatim (``%20`` vs ``+`` matters).
 
@@ -143,9 +151,14 @@ class Probe:
 
         A target that does not answer within the timeout is an okta finding: Okta
         drops the request after 60 s.
+
+        A POST to /Users or /Groups counts against the run's budget, as
+        ``account``'s (default: this test's) before it is sent, whatever it is answered.
         """
         if method.upper() in _WRITES:
             self._refuse_foreign(method, path)
+        if method.upper() == "POST" and (kind := _CREATES.get(path.split("?", 1)[0].strip("/"))):
+            self.tracker.reserve(kind, self.account if account is None else account)
         url = path + (f"?{query}" if query else "")
         sent_headers = dict(headers or {})
         if body is not None:
@@ -178,7 +191,12 @@ class Probe:
         return response
 
     def send(
-        self, request: Request, *, operation: str | None = None, validate: bool = True
+        self,
+        request: Request,
+        *,
+        operation: str | None = None,
+        validate: bool = True,
+        account: str | None = None,
     ) -> httpx.Response:
         """Send one of Okta's requests (:mod:`scim_conformance.okta.requests`) with :meth:`request`."""
         return self.request(
@@ -189,6 +207,7 @@ class Probe:
             headers=dict(request.headers),
             operation=operation,
             validate=validate,
+            account=account,
         )
 
     def read(self, response: httpx.Response, **kwargs: Any) -> Json:
@@ -287,7 +306,11 @@ class Probe:
         """Start a hypothesis example: its findings show only its own exchanges.
 
         Kept (rfc) findings of earlier examples stay: each holds its own exchanges.
+        An example past the test's bounds (its share of the budget, the shrinking
+        bound: :mod:`scim_conformance.examples`) is turned away here, before it sends anything.
         """
+        if self.examples is not None:
+            self.examples.begin()
         self._mark = self.target.recorder.mark()
 
     # -- findings --------------------------------------------------------------
@@ -322,6 +345,8 @@ class Probe:
         failure = self.finding(title, expected=expected, got=got, **kwargs)
         failure.others = tuple(self.kept)
         self.kept.clear()
+        if self.examples is not None:
+            self.examples.failed()
         raise failure
 
     def judge(self, verdict: Verdict, title: str | None = None, **kwargs: Any) -> bool:
@@ -393,11 +418,14 @@ class Probe:
                 requirement="RFC 7644 §3.12, Table 9: the scimType of this error (MUST)",
             )
 
-    def create(self, path: str, body: Json, *, operation: str | None = None) -> Json:
+    def create(
+        self, path: str, body: Json, *, operation: str | None = None, account: str | None = None
+    ) -> Json:
         """POST a resource the test needs and return it as created (it is tracked for cleanup).
 
         A target that cannot create what Okta sends is an okta finding of check
         ``resources.create``, whatever the test checks next (the rest depends on it).
+        ``account``: whose allowance the POST counts against (default: this test's).
         """
         __tracebackhide__ = True
         create = {
@@ -407,7 +435,7 @@ class Probe:
             "its id (MUST)",
             "operation": operation or ("Create group" if path == "/Groups" else "Create user"),
         }
-        response = self.send(okta.create(path.strip("/"), body), operation=operation)  # type: ignore[arg-type]
+        response = self.send(okta.create(path.strip("/"), body), operation=operation, account=account)  # type: ignore[arg-type]
         self.expect_status(response, 200, 201, **create)
         created = self.expect_json(response, **create)
         verdict = checks.created_id(response, created)

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 
-from scim_conformance.okta.bodies import user_body
+from scim_conformance.pool import Pool
 from scim_conformance.probe import Probe
 from scim_conformance.spec import (
     GROUP_SCHEMA,
@@ -102,11 +102,12 @@ def test_service_provider_config(probe: Probe) -> None:
     severity="rfc",
     requirement="RFC 7643 §5 (patch.supported), RFC 7644 §3.5.2: PATCH advertised means PATCH works (MUST)",
 )
-def test_advertised_patch_works(probe: Probe, scim_run: str) -> None:
-    """If ServiceProviderConfig says patch.supported, a PATCH replace on a user is applied."""
+@pytest.mark.footprint(pool=True)
+def test_advertised_patch_works(probe: Probe, scim_pool: Pool) -> None:
+    """If ServiceProviderConfig says patch.supported, a PATCH replace on a user (the pool's) is applied."""
     if not _advertised(_config(probe), "patch"):
         pytest.skip("the target does not advertise PATCH (patch.supported is not true)")
-    user = probe.create("/Users", user_body(scim_run, "patch"))
+    (user,) = scim_pool.resources(probe, 1)
     path = f"/Users/{user['id']}"
     # A stored attribute (CONTRACT §4): a provider may derive displayName, never givenName.
     wanted = f"{user['name']['givenName']} patched"
@@ -136,13 +137,14 @@ def test_advertised_patch_works(probe: Probe, scim_run: str) -> None:
     requirement="RFC 7643 §5 (filter.supported), RFC 7644 §3.4.2.2: filtering advertised means an "
     "eq filter returns exactly the matching resources (MUST)",
 )
-def test_advertised_filter_works(probe: Probe, scim_run: str) -> None:
+@pytest.mark.footprint(pool=True)
+def test_advertised_filter_works(probe: Probe, scim_pool: Pool) -> None:
     """If ServiceProviderConfig says filter.supported, `userName eq` returns exactly the one user."""
     if not _advertised(_config(probe), "filter"):
         pytest.skip("the target does not advertise filtering (filter.supported is not true)")
-    user = probe.create("/Users", user_body(scim_run, "filter"))
-    # A second user, so a target that ignores the filter cannot pass by holding only one.
-    probe.create("/Users", user_body(scim_run, "filter"))
+    # Users of the run's pool: more than one, so a target that ignores the filter cannot
+    # pass by holding only one.
+    user, *_ = scim_pool.resources(probe, 2)
     query = quote(f'userName eq "{user["userName"]}"', safe="")
     body = probe.expect_list_response(probe.request("GET", "/Users", query=f"filter={query}"))
     ids = [r.get("id") for r in body.get("Resources") or [] if isinstance(r, dict)]

@@ -17,6 +17,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
+from scim_conformance.budget import ENDPOINTS_POSTED_ONCE
 from scim_conformance.okta import requests as okta
 from scim_conformance.okta.bodies import group_body, user_body
 from scim_conformance.probe import Probe
@@ -95,6 +96,7 @@ def _refused(
     severity="security",
     requirement="RFC 7644 §2, §3.12; CONTRACT §4: a request without a token is refused with 401 (MUST)",
 )
+@pytest.mark.footprint(users=2, groups=1)
 def test_missing_token_is_refused(probe: Probe, scim_run: str) -> None:
     """A request without an Authorization header is refused (401), for reads and writes alike."""
     _refused_everywhere(probe, scim_run, "without a token", anonymous=True)
@@ -115,6 +117,7 @@ _BAD_CREDENTIALS: dict[str, Callable[[], str]] = {
     "invalid token is refused with 401 and a SCIM Error body (MUST)",
 )
 @pytest.mark.parametrize("credential", list(_BAD_CREDENTIALS))
+@pytest.mark.footprint(users=2, groups=1)
 def test_bad_token_is_refused(probe: Probe, scim_run: str, credential: str) -> None:
     """A request with a token the target never issued is refused (401), for reads and writes alike."""
     authorization = _BAD_CREDENTIALS[credential]()
@@ -156,7 +159,7 @@ _MALFORMED = '{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:{kind}"], "dis
     requirement="RFC 7644 §3.12 (invalidSyntax); CONTRACT §4: a body that is not JSON answers 400 "
     "with a SCIM Error, never 5xx (MUST)",
 )
-@pytest.mark.parametrize("endpoint", ["/Users", "/Groups"])
+@pytest.mark.parametrize("endpoint", ENDPOINTS_POSTED_ONCE)
 def test_malformed_json_is_a_client_error(probe: Probe, endpoint: str) -> None:
     """A POST whose body is not valid JSON answers 400 invalidSyntax, not a server error."""
     kind = endpoint[1:-1]
@@ -198,6 +201,7 @@ def test_invalid_filter_is_refused(probe: Probe, scim_run: str, case: str) -> No
     requirement="CONTRACT §5 (a secret exposed); okta-requests.md §10: Okta shows the provider's error "
     "messages in its admin UI, so no response may contain the token (MUST)",
 )
+@pytest.mark.footprint(users=1)
 def test_token_is_never_echoed(probe: Probe) -> None:
     """No response, success or error, repeats the bearer token in a header or the body."""
     token = probe.target.token

@@ -31,7 +31,20 @@ def _test_of(sequence: Sequence) -> Callable[..., None]:
         operation=sequence.operation,
         operations=tuple(dict.fromkeys(step.okta_operation for step in sequence.steps)),
     )
-    return marker(test)
+    footprint = pytest.mark.footprint(users=_posts(sequence, "/Users"), groups=_posts(sequence, "/Groups"))
+    return footprint(marker(test))
+
+
+def _posts(sequence: Sequence, path: str) -> int:
+    """The POSTs to ``path`` the sequence sends under the profile that sends most (the run's budget)."""
+    return max(
+        sum(
+            1
+            for step in sequence.steps
+            if step.method == "POST" and step.path == path and profile in step.profiles
+        )
+        for profile in sequence.profiles
+    )
 
 
 for _sequence in load_catalogue():

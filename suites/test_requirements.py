@@ -18,6 +18,7 @@ import pytest
 from scim_conformance import checks
 from scim_conformance.okta import requests as okta
 from scim_conformance.okta.bodies import group_body, user_body
+from scim_conformance.pool import Pool
 from scim_conformance.probe import Probe
 from scim_conformance.spec import Json
 from scim_conformance.strategies import Profile
@@ -33,9 +34,10 @@ from scim_conformance.strategies import Profile
     operation="Look up user before create",
     operations=("lookup-user",),
 )
-def test_filter_names_ignore_case(probe: Probe, scim_run: str) -> None:
-    """``USERNAME EQ "<v>"`` finds the user exactly as ``userName eq "<v>"`` does."""
-    user = probe.create("/Users", user_body(scim_run, "filter-case"))
+@pytest.mark.footprint(pool=True)
+def test_filter_names_ignore_case(probe: Probe, scim_pool: Pool) -> None:
+    """``USERNAME EQ "<v>"`` finds the user (of the run's pool) exactly as ``userName eq "<v>"`` does."""
+    (user,) = scim_pool.resources(probe, 1)
     text = f'USERNAME EQ "{user["userName"]}"'
     response = probe.request("GET", "/Users", query=f"filter={quote(text, safe='')}&startIndex=1&count=100")
     if not probe.expect_status(
@@ -55,12 +57,15 @@ def test_filter_names_ignore_case(probe: Probe, scim_run: str) -> None:
 # -- uniqueness --------------------------------------------------------------------------------
 
 
-def _duplicate(probe: Probe, run: str, case: str) -> tuple[str, Json]:
-    """Create the first resource; return the endpoint and a second body that duplicates it."""
+def _duplicate(probe: Probe, pool: Pool, run: str, case: str) -> tuple[str, Json]:
+    """The first resource (of the run's pool); return the endpoint and a second body that duplicates it."""
     if case == "group-display-name":
-        first = probe.create("/Groups", group_body(run, "unique"))
+        (first,) = pool.resources(probe, 1, "Groups")
         return "/Groups", {**group_body(run, "unique"), "displayName": first["displayName"]}
-    first = probe.create("/Users", user_body(run, "unique"))
+    # A pool user given a plain ASCII login first (Okta's profile push): the properties give pool
+    # users drawn logins, whose upper case need not be the same login (ß, ŉ, …).
+    pool.users(probe, [user_body(run, "unique")])
+    (first,) = pool.resources(probe, 1)
     second = user_body(run, "unique")
     if case == "user-external-id":
         second["externalId"] = first["externalId"]
@@ -69,7 +74,12 @@ def _duplicate(probe: Probe, run: str, case: str) -> tuple[str, Json]:
     return "/Users", second
 
 
-_UNIQUENESS_CASES = ("user-external-id", "user-name-case", "group-display-name")
+_UNIQUENESS_CASES = (
+    # The duplicate of a resource of the run's pool: one POST to the endpoint.
+    pytest.param("user-external-id", marks=pytest.mark.footprint(users=1, pool=True)),
+    pytest.param("user-name-case", marks=pytest.mark.footprint(users=1, pool=True)),
+    pytest.param("group-display-name", marks=pytest.mark.footprint(groups=1, pool=True)),
+)
 
 
 @pytest.mark.check(
@@ -84,9 +94,9 @@ _UNIQUENESS_CASES = ("user-external-id", "user-name-case", "group-display-name")
     operations=("create-user", "create-group"),
 )
 @pytest.mark.parametrize("case", _UNIQUENESS_CASES)
-def test_duplicates_are_refused(probe: Probe, scim_run: str, case: str) -> None:
+def test_duplicates_are_refused(probe: Probe, scim_run: str, scim_pool: Pool, case: str) -> None:
     """A duplicate externalId, a userName in another case, a group's displayName: each answers 409."""
-    endpoint, body = _duplicate(probe, scim_run, case)
+    endpoint, body = _duplicate(probe, scim_pool, scim_run, case)
     response = probe.request("POST", endpoint, body=body)
     probe.expect_scim_error(
         response,
@@ -107,10 +117,11 @@ def test_duplicates_are_refused(probe: Probe, scim_run: str, case: str) -> None:
     operation="Push profile update (GET + PUT)",
     operations=("update-profile",),
 )
-def test_at_most_one_primary_email(probe: Probe, scim_run: str) -> None:
-    """After Okta adds a second, non-primary work email (GET + PUT), at most one email is primary."""
+@pytest.mark.footprint(pool=True)
+def test_at_most_one_primary_email(probe: Probe, scim_pool: Pool) -> None:
+    """After Okta adds a second, non-primary work email (GET + PUT) to a pool user, one email is primary."""
     client = probe.okta("aiw")
-    user = probe.create("/Users", user_body(scim_run, "primary"))
+    (user,) = scim_pool.resources(probe, 1)
     second = {"primary": False, "value": f"second.{user['userName']}", "type": "work"}
 
     def add_email(current: Json) -> Json:
@@ -143,6 +154,7 @@ def test_at_most_one_primary_email(probe: Probe, scim_run: str) -> None:
     "that is not valid (a user without userName) answers 400 invalidValue or invalidSyntax (MUST)",
     operation="Create user",
 )
+@pytest.mark.footprint(users=1)
 def test_user_without_user_name_is_refused(probe: Probe, scim_run: str) -> None:
     """POST /Users without the REQUIRED userName answers 400 with a SCIM Error, and creates nothing."""
     body = user_body(scim_run, "invalid")
@@ -196,6 +208,7 @@ def test_unsupported_method_is_405(probe: Probe) -> None:
     operation="Rename group (PATCH)",
     operations=("rename-group",),
 )
+@pytest.mark.footprint(groups=1)
 def test_patch_is_atomic(probe: Probe, scim_run: str, okta_profile: Profile) -> None:
     """Okta's rename PATCH followed by one removing the REQUIRED displayName: 400, and no rename applied."""
     group = probe.create("/Groups", group_body(scim_run, "atomic"))
@@ -225,12 +238,14 @@ def test_patch_is_atomic(probe: Probe, scim_run: str, okta_profile: Profile) -> 
 # Okta sends up to 100 membership changes per PATCH (okta-requests.md §8) and AIW pushes the
 # full list; 20 members keep the run within a live target's user budget (issue 8 §5).
 _LARGE = 20
+# Created once per process for both profiles: a shared set of the run's budget (budget.plan).
+_MANY_USERS = ("requirements.many-users", _LARGE, 0)
 
 
 @pytest.fixture(scope="module")
 def many_users(scim_target: Any, scim_tracker: Any, scim_run: str) -> list[Json]:
     """Users for the large group, created once for both profiles."""
-    probe = Probe(scim_target, scim_tracker, "requirements.large-group", "okta", "")
+    probe = Probe(scim_target, scim_tracker, "requirements.large-group", "okta", "", account=_MANY_USERS[0])
     return [probe.create("/Users", user_body(scim_run, f"large{n}")) for n in range(_LARGE)]
 
 
@@ -243,6 +258,7 @@ def many_users(scim_target: Any, scim_tracker: Any, scim_run: str) -> list[Json]
     operation="Push group memberships",
     operations=("push-members", "add-members"),
 )
+@pytest.mark.footprint(groups=1, shared=_MANY_USERS)
 def test_large_group_in_one_request(
     probe: Probe, scim_run: str, okta_profile: Profile, many_users: list[Json]
 ) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
+from scim_conformance.budget import ENDPOINTS_POSTED_ONCE
 from scim_conformance.cleanup import Tracker
 from scim_conformance.okta.bodies import group_body, user_body
 from scim_conformance.probe import Probe
@@ -69,7 +70,7 @@ def _meta_problems(resource: Any, endpoint: str, *, just_created: bool) -> list[
     "location, by these names (MUST)",
     operation="Create user / Create group",
 )
-@pytest.mark.parametrize("endpoint", ["/Users", "/Groups"])
+@pytest.mark.parametrize("endpoint", ENDPOINTS_POSTED_ONCE)
 def test_meta_uses_rfc_names(probe: Probe, scim_run: str, endpoint: str) -> None:
     """A created resource, and its GET, carry meta.resourceType/created/lastModified/location."""
     created = probe.create(endpoint, _BODIES[endpoint](scim_run, "meta"))
@@ -92,7 +93,7 @@ def test_meta_uses_rfc_names(probe: Probe, scim_run: str, endpoint: str) -> None
     "meta.location (MUST)",
     operation="Create user / Create group",
 )
-@pytest.mark.parametrize("endpoint", ["/Users", "/Groups"])
+@pytest.mark.parametrize("endpoint", ENDPOINTS_POSTED_ONCE)
 def test_created_resource_has_location(probe: Probe, scim_run: str, endpoint: str) -> None:
     """POST answers 201 Created with a Location header equal to the body's meta.location."""
     response = probe.request("POST", endpoint, body=_BODIES[endpoint](scim_run, "location"))
@@ -120,6 +121,7 @@ def _media_type(response: httpx.Response) -> str:
     requirement="RFC 7644 §3.1, §8.1: SCIM responses are application/scim+json (application/json "
     "tolerated, CONTRACT §4) (MUST)",
 )
+@pytest.mark.footprint(users=1)
 def test_responses_are_scim_json(probe: Probe, scim_run: str) -> None:
     """Lists, resources and errors are sent as application/scim+json (or application/json)."""
     created = probe.request("POST", "/Users", body=user_body(scim_run, "content-type"))
@@ -154,6 +156,7 @@ def test_responses_are_scim_json(probe: Probe, scim_run: str) -> None:
     requirement="RFC 7644 §3.6: DELETE answers 204 and the resource is then 404; a provider that "
     "does not delete users answers 405 or 501 with a SCIM Error (MUST)",
 )
+@pytest.mark.footprint(users=1)
 def test_user_delete_is_done_or_refused(probe: Probe, scim_tracker: Tracker, scim_run: str) -> None:
     """DELETE /Users/{id} deletes the user (204, then GET 404) or is refused as unsupported (405/501).
 

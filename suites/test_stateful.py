@@ -54,6 +54,9 @@ def _reports(config: pytest.Config) -> Path:
         "import-groups",
     ),
 )
+# A run creates its first user and group; on a target with a budget, at most one more user
+# (scim_conformance.budget): the test's example count (runs) follows the budget.
+@pytest.mark.footprint(example_users=2, example_groups=1)
 def test_stateful(
     probe: Probe,
     okta_profile: str,

@@ -15,7 +15,8 @@ that is no fault and must pass is registered with ``catches=()``.
 
 Modules, named after the faults they hold: ``auth`` (authentication, secrets),
 ``errors`` (errors answered wrong), ``discovery``, ``lookups`` (filters),
-``storage`` (values or uniqueness not kept), ``updates`` (changes dropped),
+``storage`` (values or uniqueness not kept; ``names_flattened``, which breaks most
+properties at once, is what ``bench/verdict.py`` times), ``updates`` (changes dropped),
 ``membership`` (group members), ``paging`` (imports), ``wire`` (content type,
 Location, meta, ids), ``refusals`` (Okta's own requests refused), ``partial`` (RFC rules kept only in
 part), ``variants`` (not faults) and ``minimal`` (a provider doing only what the
@@ -52,7 +53,7 @@ from .partial import (
 )
 from .refusals import password_rejected, rename_id_rejected
 from .registry import MUTANTS, Mutant, mutant
-from .storage import duplicates_accepted, unicode_folded
+from .storage import duplicates_accepted, names_flattened, unicode_folded
 from .updates import deactivate_ignored, patch_not_applied
 from .variants import other_clients, user_delete, with_foreign_resources
 from .wire import created_without_id, meta_snake_case, no_location, text_json
@@ -80,6 +81,7 @@ __all__ = [
     "meta_snake_case",
     "minimal_conformant",
     "mutant",
+    "names_flattened",
     "no_auth",
     "no_location",
     "other_clients",

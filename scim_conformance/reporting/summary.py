@@ -4,7 +4,9 @@
      "counts": {"security", "okta", "rfc"}, "gating": bool,
      "operations": {operation: {profile: outcome or null}},
      "findings": [finding…], "root_causes": [finding + occurrences, examples…],
-     "cleanup": {"created", "requests", "leftovers"}}
+     "cleanup": {"created", "requests", "leftovers"},
+     "footprint": {"budget": {"users", "groups"}, "users": {"posted", "created", "remaining"},
+                   "groups": {…}, "examples": {test: count}}}
 
 ``operations`` is the operation matrix (:mod:`scim_conformance.outcomes`): per
 Okta operation and profile, ``{"status": "pass" | "fail" | "not reached",
@@ -14,6 +16,8 @@ test; ``root_causes`` holds each root cause once (:mod:`.grouping`) with its
 ``occurrences`` and first ``examples`` (test, title), as the terminal lists them. Exchanges are
 redacted at recording time, so the file holds no secret.
 ``gating`` says whether some finding fails the run (:func:`scim_conformance.core.terms.gates`).
+``footprint`` is what the run sent and left on the target (``reporting.footprint``):
+``remaining`` users stay, deactivated, on a target that does not delete users.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ def write_summary(
     strict: bool,
     exit_code: int,
     setup_error: str | None,
+    footprint: dict[str, Any] | None = None,
 ) -> None:
     """Write the summary of a run against ``url`` (None: the embedded reference server)."""
     summary: dict[str, Any] = {
@@ -56,6 +61,7 @@ def write_summary(
         # One root cause, one finding: the same failure on many responses, with its count.
         "root_causes": grouped(results.all_findings()),
         "cleanup": {**results.cleanup, "leftovers": results.leftovers},
+        "footprint": footprint,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -60,11 +60,24 @@ class ProvisioningMachine(StepMachine):
         super().__init__(session)
         self._imported = False
         self._ever = {"deactivated": False, "member": False}
+        examples = session.probe.examples
+        # On a target with a budget (issue 8 §5) a run creates at most what its test
+        # declares per example; the first user and group are always created.
+        self._cap = examples.per_example if examples is not None and examples.limited else None
+        self._posts = [0, 0]
+
+    def _spent(self, kind: int) -> str | None:
+        """Why this run may create no more users (``kind`` 0) or groups (1), else None."""
+        if self._cap is None or self._posts[kind] < self._cap[kind]:
+            return None
+        what = ("users", "groups")[kind]
+        return f"this run created the {self._cap[kind]} {what} the run's budget allows per run"
 
     # -- Okta's request shapes shared by rules ---------------------------------------
 
     def _post_user(self, rule_name: str, body: Json, description: str) -> str:
         label = f"user{len(self.model.users)}"
+        self._posts[0] += 1
         with self._step(rule_name, f"{description} → {label}"):
             # CONTRACT §3: Okta looks the login up first, and creates the user on a miss.
             self._expect_found("Users", "userName", body["userName"], [])
@@ -126,7 +139,10 @@ class ProvisioningMachine(StepMachine):
         return self._create_user(data)
 
     @rule(target=users, data=st.data())
-    def create_user(self, data: st.DataObject) -> str:
+    def create_user(self, data: st.DataObject) -> str | MultipleResults[str]:
+        if spent := self._spent(0):
+            self._skip("create_user", spent)
+            return multiple()
         return self._create_user(data)
 
     def _create_user(self, data: st.DataObject) -> str:
@@ -137,6 +153,9 @@ class ProvisioningMachine(StepMachine):
 
     @rule(target=users, like=users, longer=st.booleans(), data=st.data())
     def create_similar_user(self, like: str, longer: bool, data: st.DataObject) -> str | MultipleResults[str]:
+        if spent := self._spent(0):
+            self._skip("create_similar_user", spent)
+            return multiple()
         original = self.model.users[like].attributes["userName"]
         name = similar_login(original, longer=longer, taken=self.model.user_keys())
         body = data.draw(okta_users(marker=self.marker), label="user")
@@ -253,10 +272,14 @@ class ProvisioningMachine(StepMachine):
         return self._create_group(data)
 
     @rule(target=groups, data=st.data())
-    def create_group(self, data: st.DataObject) -> str:
+    def create_group(self, data: st.DataObject) -> str | MultipleResults[str]:
+        if spent := self._spent(1):
+            self._skip("create_group", spent)
+            return multiple()
         return self._create_group(data)
 
     def _create_group(self, data: st.DataObject) -> str:
+        self._posts[1] += 1
         name = self._group_name(data)
         label = f"group{len(self.model.groups) + len(self.model.deleted_groups)}"
         with self._step("create_group", f"{name} → {label}"):

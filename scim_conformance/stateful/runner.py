@@ -41,7 +41,7 @@ def run_machine(probe: Probe, profile: Profile, run: str, *, replay_file: Path) 
     try:
         # Any callable returning a machine will do (hypothesis's docstring); the annotation
         # asks for the class.
-        run_state_machine_as_test(factory, settings=_settings())  # type: ignore[arg-type]
+        run_state_machine_as_test(factory, settings=_settings(probe))  # type: ignore[arg-type]
     except ConformanceFailure as failure:
         if failure is session.last_failure:
             write_lines(replay_file, session.last_lines)
@@ -49,8 +49,14 @@ def run_machine(probe: Probe, profile: Profile, run: str, *, replay_file: Path) 
     replay_file.unlink(missing_ok=True)
 
 
-def _settings() -> settings:
+def _settings(probe: Probe) -> settings:
     """The loaded profile (``--hypothesis-profile``, ``--scim-examples``), health checks off, no explain.
+
+    Runs: the profile's, or fewer when the run's budget sets the test's count
+    (``probe.examples``, ``scim_conformance.budget``). Under a budget (a live
+    target) a failure is not shrunk: every shrinking run creates users that stay
+    on the target. The run stops at its first okta mismatch, so the sequence it
+    prints ends at the failing step all the same.
 
     Health checks are off as hypothesis has them for state machines by default.
     The explain phase reruns the shrunk sequence with variations to say which
@@ -58,5 +64,13 @@ def _settings() -> settings:
     takes, to print what the numbered requests already show.
     """
     current = settings()
-    phases = [phase for phase in current.phases if phase is not Phase.explain]
-    return settings(current, suppress_health_check=list(HealthCheck), phases=phases)
+    limited = probe.examples is not None and probe.examples.limited
+    dropped = (Phase.explain, Phase.shrink) if limited else (Phase.explain,)
+    phases = [phase for phase in current.phases if phase not in dropped]
+    count = probe.examples.count if probe.examples is not None else None
+    return settings(
+        current,
+        suppress_health_check=list(HealthCheck),
+        phases=phases,
+        max_examples=current.max_examples if count is None else max(count, 1),
+    )
