@@ -22,7 +22,7 @@ from . import checks, schemas
 from .checks import Verdict, json_or_none
 from .claims import NO_CLAIMS, Claims
 from .cleanup import Tracker
-from .core.terms import Profile
+from .core.terms import SEVERITIES, Profile, Severity, gates
 from .core.text import scim_path
 from .errors import PROFILES, ConformanceFailure, HarnessError
 from .examples import Examples
@@ -35,30 +35,8 @@ from .spec import Json
 from .target import Target
 from .traffic import Exchange
 
-_STOPS = ("security", "okta")
 _WRITES = frozenset({"PUT", "PATCH", "DELETE"})
-_DISCOVERY_KINDS = frozenset({"ServiceProviderConfig", "ResourceType", "Schema"})
 _CREATES = {"Users": "users", "Groups": "groups"}
-# Where each response schema comes from, for the requirement line of a finding.
-_SCHEMA_SOURCES = {
-    "User": "RFC 7643 §4.1, §3.1",
-    "Group": "RFC 7643 §4.2, §3.1",
-    "ListResponse": "RFC 7644 §3.4.2",
-    "Error": "RFC 7644 §3.12",
-    "ServiceProviderConfig": "RFC 7643 §5",
-    "ResourceType": "RFC 7643 §6",
-    "Schema": "RFC 7643 §7",
-}
-# What Okta does with each response it reads: an okta-severity schema finding names the Okta
-# behaviour that breaks (CONTRACT §5).
-_OKTA_READS = {
-    "User": "okta-requests.md §4, §5: Okta reads the user's id, stores it and sends it back in every "
-    "later request",
-    "Group": "okta-requests.md §8: Okta reads the group's id and members",
-    "ListResponse": "okta-requests.md §9: Okta pages by the integer counters and reads Resources; a "
-    "lookup or import fails otherwise",
-    "Error": "okta-requests.md §10: Okta shows the provider's error message",
-}
 
 
 @dataclass
@@ -68,7 +46,7 @@ class Probe:
     target: Target
     tracker: Tracker
     check: str
-    severity: str
+    severity: Severity
     requirement: str
     profiles: tuple[str, ...] = PROFILES
     operation: str = ""
@@ -246,15 +224,15 @@ class Probe:
             return
         violations = schemas.validate(kind, json_or_none(response))
         base = kind.split(":")[0]
-        source = _SCHEMA_SOURCES.get(base, "RFC 7643")
+        source = schemas.SOURCES.get(base, "RFC 7643")
         # Okta reads no discovery endpoint (okta-requests.md §10): a fault there is rfc at
         # most, however the schema grades the same fault in the lists Okta does read.
-        discovery = kind.rsplit(":", 1)[-1] in _DISCOVERY_KINDS
+        discovery = kind.rsplit(":", 1)[-1] in schemas.DISCOVERY_KINDS
         where = scim_path(response.request.url.path)
-        for severity in ("security", "okta", "rfc"):
+        for severity in SEVERITIES:
             chosen = [v for v in violations if v.severity == severity]
             if chosen:
-                okta = _OKTA_READS.get(base) if severity == "okta" and not discovery else None
+                okta = schemas.OKTA_READS.get(base) if severity == "okta" and not discovery else None
                 self.expect(
                     False,
                     f"{method} {where}: {response.status_code} is not a valid {kind}",
@@ -361,8 +339,8 @@ class Probe:
         __tracebackhide__ = True
         if ok:
             return True
-        severity = kwargs.get("severity") or self.severity
-        if severity in _STOPS:
+        severity: Severity = kwargs.get("severity") or self.severity
+        if gates(severity, strict=False):
             self.fail(title, expected=expected, got=got, **kwargs)
         finding = self.finding(title, expected=expected, got=got, **kwargs)
         # The same deviation seen again (say, a misnamed meta key on every user of

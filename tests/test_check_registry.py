@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from scim_conformance.catalogue import load_catalogue
-from scim_conformance.checks.docs import render, requirements, topics, unknown_checks
-from scim_conformance.checks.registry import SEVERITY_ORDER, all_checks, by_id, schema_check_ids
 from scim_conformance.core.terms import PROFILES
+from scim_conformance.inventory.docs import render, requirements, topics, unknown_checks
+from scim_conformance.inventory.registry import SEVERITY_ORDER, all_checks, by_id, schema_check_ids
 from scim_conformance.mutants import MUTANTS
 from scim_conformance.schemas import kind_for
 from scim_conformance.stateful.operations import CHECK, KIND_CHECKS, KINDS
@@ -25,7 +25,7 @@ _LEVELS = {"MUST", "MUST NOT", "SHALL", "SHALL NOT", "SHOULD", "SHOULD NOT", "MA
 
 def test_docs_checks_md_is_generated() -> None:
     assert DOC_PATH.read_text(encoding="utf-8") == render(), (
-        "docs/checks.md is out of date: run python -m scim_conformance.checks.docs"
+        "docs/checks.md is out of date: run python -m scim_conformance.inventory.docs"
     )
 
 

@@ -29,15 +29,18 @@ Modules: ``documents`` (the files, their registry, the root schema of a kind), `
 """
 
 from ..core.terms import SEVERITIES
-from .documents import BASE_URI, KINDS, documents
+from .documents import BASE_URI, DISCOVERY_KINDS, KINDS, OKTA_READS, SOURCES, documents
 from .routes import kind_for
 from .validation import MAX_VIOLATIONS, Violation, forget_known_valid, validate
 
 __all__ = [
     "BASE_URI",
+    "DISCOVERY_KINDS",
     "KINDS",
     "MAX_VIOLATIONS",
+    "OKTA_READS",
     "SEVERITIES",
+    "SOURCES",
     "Violation",
     "documents",
     "forget_known_valid",

@@ -35,6 +35,34 @@ KINDS: Final = frozenset({*SCHEMA_FILES, *(f"ListResponse:{kind}" for kind in IT
 """What `validate` accepts: a resource or message name, or ``ListResponse:<resource>``."""
 
 
+DISCOVERY_KINDS: Final = frozenset({"ServiceProviderConfig", "ResourceType", "Schema"})
+"""The discovery documents: Okta reads none of them (okta-requests.md §10), so a fault there is rfc."""
+SOURCES: Final = MappingProxyType(
+    {
+        "User": "RFC 7643 §4.1, §3.1",
+        "Group": "RFC 7643 §4.2, §3.1",
+        "ListResponse": "RFC 7644 §3.4.2",
+        "Error": "RFC 7644 §3.12",
+        "ServiceProviderConfig": "RFC 7643 §5",
+        "ResourceType": "RFC 7643 §6",
+        "Schema": "RFC 7643 §7",
+    }
+)
+"""Where each schema comes from, for the requirement line of a finding."""
+OKTA_READS: Final = MappingProxyType(
+    {
+        "User": "okta-requests.md §4, §5: Okta reads the user's id, stores it and sends it back in "
+        "every later request",
+        "Group": "okta-requests.md §8: Okta reads the group's id and members",
+        "ListResponse": "okta-requests.md §9: Okta pages by the integer counters and reads Resources; "
+        "a lookup or import fails otherwise",
+        "Error": "okta-requests.md §10: Okta shows the provider's error message",
+    }
+)
+"""What Okta does with each response it reads: an okta-severity schema finding names the Okta
+behaviour that breaks (CONTRACT §5)."""
+
+
 @cache
 def documents() -> Mapping[str, Json]:
     """Every schema document of the package, by file name (``user.json``). Do not mutate them.

@@ -337,7 +337,7 @@ def schema_check_ids() -> frozenset[str]:
 
 
 def _schema_checks() -> Iterator[CheckInfo]:
-    from ..probe import _DISCOVERY_KINDS, _SCHEMA_SOURCES
+    from ..schemas import DISCOVERY_KINDS, SOURCES
     from ..schemas.documents import SCHEMA_FILES
 
     for base in sorted({k.split(":")[0] for k in SCHEMA_FILES} - _REQUEST_ONLY):
@@ -345,12 +345,12 @@ def _schema_checks() -> Iterator[CheckInfo]:
         if base == "ListResponse":
             # Each of Resources is checked as its kind (ListResponse:User, …).
             files |= {f for item in ("User", "Group") for f in _reachable(SCHEMA_FILES[item])}
-        graded = {"rfc"} if base in _DISCOVERY_KINDS else _severities(files) | {"rfc"}
+        graded = {"rfc"} if base in DISCOVERY_KINDS else _severities(files) | {"rfc"}
         severities = _ordered(graded)
         yield CheckInfo(
             id=f"schema.{base.lower()}",
             severity=severities[0],
-            requirement=f"{_SCHEMA_SOURCES.get(base, 'RFC 7643')}: the response matches the {base} "
+            requirement=f"{SOURCES.get(base, 'RFC 7643')}: the response matches the {base} "
             "JSON Schema (MUST)",
             origin="schema",
             files=tuple(f"scim_conformance/schemas/{name}" for name in sorted(files)),
