@@ -47,6 +47,7 @@ from urllib.parse import quote
 import httpx
 
 from scim_conformance.core.text import shorten
+from scim_conformance.okta.protocol import OKTA_CONTENT_TYPE, OKTA_HEADERS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ is not a package
 import launch
@@ -61,12 +62,7 @@ LOOKUP_SIZES = (100, 100_000)
 STARTUP_TIMEOUT = 180.0
 NEW_USERS = 10_000_000  # numbers of the users the sequence creates, clear of the seeded ones
 
-OKTA_HEADERS = {  # okta-requests.md §1
-    "Accept": "application/scim+json",
-    "Accept-Charset": "utf-8",
-    "User-Agent": "Okta SCIM Client 1.0.0",
-}
-JSON_BODY = {"Content-Type": "application/scim+json; charset=utf-8"}
+JSON_BODY = {"Content-Type": OKTA_CONTENT_TYPE}
 
 DEFAULT = Settings(rounds=60, batch=30, lookup_rounds=40, lookup_batch=100)
 QUICK = Settings(rounds=6, batch=12, lookup_rounds=6, lookup_batch=40)

@@ -65,15 +65,11 @@ import httpx
 import pytest
 
 from scim_conformance.core.text import shorten
+from scim_conformance.okta.protocol import OKTA_HEADERS
 
 REPO = Path(__file__).resolve().parents[1]
 STARTUP_TIMEOUT = 30.0
 FLOOR_PATH = "/Users?startIndex=1&count=1"
-OKTA_HEADERS = {  # okta-requests.md §1
-    "User-Agent": "Okta SCIM Client 1.0.0",
-    "Accept": "application/scim+json",
-    "Accept-Charset": "utf-8",
-}
 TARGET_RATIO = 1.5
 TARGET_CLEANUP = 1.0
 

@@ -25,6 +25,7 @@ import httpx
 import pytest
 from live_targets import pretty, read_log, reference_server, run_suites, scim_path
 
+from scim_conformance.okta.protocol import OKTA_CONTENT_TYPE, OKTA_HEADERS
 from scim_conformance.spec import ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, USER_SCHEMA, Json
 
 # Slow (a seeded served server, full runs serial and under xdist): not in `pytest -m "not slow"`.
@@ -38,10 +39,9 @@ TOKEN = "safety-" + secrets.token_hex(16)
 MARKER = re.compile(r"scimconf-[0-9a-f]{8}(?:-gw\d+)?")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 WRITES = ("PUT", "PATCH", "DELETE")
-OKTA_HEADERS = {
-    "User-Agent": "Okta SCIM Client 1.0.0",
-    "Accept": "application/scim+json",
-    "Content-Type": "application/scim+json; charset=utf-8",
+HEADERS = {
+    **OKTA_HEADERS,
+    "Content-Type": OKTA_CONTENT_TYPE,
     "Authorization": f"Bearer {TOKEN}",
 }
 
@@ -151,7 +151,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
     log = tmp / "requests.jsonl"
     with reference_server(tmp, TOKEN, log=log) as served:
         limits = httpx.Limits(max_connections=8, max_keepalive_connections=8)
-        options = {"headers": OKTA_HEADERS, "limits": limits, "timeout": 30}
+        options = {"headers": HEADERS, "limits": limits, "timeout": 30}
         with httpx.Client(base_url=served.base_url, **options) as client:
             rng = random.Random(20260101)
             bodies = [foreign_user(n, rng) for n in range(USERS)]

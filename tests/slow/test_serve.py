@@ -26,18 +26,13 @@ import httpx
 import pytest
 from served import Served, run, serving
 
+from scim_conformance.okta.protocol import OKTA_CONTENT_TYPE, OKTA_HEADERS
 from scim_conformance.spec import ERROR, GROUP_SCHEMA, PATCH_OP, USER_SCHEMA, Json
 
 # Slow (`scim-conformance serve` subprocesses, signals, sockets): not in `pytest -m "not slow"`.
 pytestmark = pytest.mark.slow
 
-# okta-requests.md §1: the headers Okta's client sends on every request.
-OKTA_HEADERS = {
-    "User-Agent": "Okta SCIM Client 1.0.0",
-    "Accept": "application/scim+json",
-    "Accept-Charset": "utf-8",
-}
-OKTA_BODY = {"Content-Type": "application/scim+json; charset=utf-8"}
+OKTA_BODY = {"Content-Type": OKTA_CONTENT_TYPE}
 ONE_MB = 1024 * 1024
 TRACEBACK = "Traceback (most recent call last)"
 
