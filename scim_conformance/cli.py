@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import socket
+import ssl
 import sys
 import uuid
 from collections.abc import Sequence
@@ -54,8 +55,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    serve = commands.add_parser("serve", help="serve the reference SCIM server over HTTP")
-    serve.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
+    serve = commands.add_parser(
+        "serve",
+        help="serve the reference SCIM server over HTTP(S)",
+        description="Serve the reference SCIM server (the Okta-to-Zentral contract, in memory or in a "
+        "SQLite file) and print its SCIM base URL and bearer token, ready to paste into an Okta app's "
+        "provisioning settings. Okta needs a public HTTPS URL: serve with --tls-cert/--tls-key on a "
+        "reachable host, or keep the default 127.0.0.1 behind a tunnel or reverse proxy that "
+        "terminates TLS (README, 'Debugging Okta').",
+    )
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="interface to listen on (default 127.0.0.1; 0.0.0.0 or :: for every interface)",
+    )
     serve.add_argument("--port", type=_port, default=8000, help="TCP port, 0 for any free one (default 8000)")
     serve.add_argument("--realm", type=_realm_uuid, help="realm UUID (default: generated, or the stored one)")
     serve.add_argument(
@@ -63,6 +76,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--data", type=Path, help="SQLite file that persists users and groups across restarts")
     serve.add_argument("--log", type=Path, help="write every exchange as JSON lines to this file")
+    serve.add_argument(
+        "--tls-cert", type=Path, metavar="PEM", help="serve HTTPS with this certificate (chain)"
+    )
+    serve.add_argument("--tls-key", type=Path, metavar="PEM", help="the private key of --tls-cert")
 
     run = commands.add_parser(
         "run",
@@ -114,6 +131,14 @@ def _serve(args: argparse.Namespace) -> int:
             raise CliError(f"cannot open data file {str(args.data)!r}: {exc}") from None
     else:
         stored_realm = stored_token = None
+    if args.realm and stored_realm and args.realm != stored_realm:
+        # The file's users and groups belong to its realm: serving another one would
+        # show an empty realm, and storing the new realm would hide them for good.
+        raise CliError(
+            f"data file {str(args.data)!r} holds realm {stored_realm}, not {args.realm}: "
+            "serve it without --realm (or with that realm), or give another --data file"
+        )
+    ssl_files = _tls_files(args.tls_cert, args.tls_key)
     realm_id = args.realm or stored_realm or new_realm_id()
     token, token_origin = args.token, "as given by --token"
     if token is None and stored_token:
@@ -156,8 +181,8 @@ def _serve(args: argparse.Namespace) -> int:
         except Exception as exc:
             raise CliError(f"cannot write data file {str(args.data)!r}: {exc}") from None
     host, port = sock.getsockname()[:2]
-    shown_host = f"[{host}]" if ":" in host else host
-    print(f"SCIM base URL: http://{shown_host}:{port}/public/realms/{realm_id}/scim/v2")
+    scheme = "https" if ssl_files else "http"
+    print(f"SCIM base URL: {scheme}://{url_host(host)}:{port}/public/realms/{realm_id}/scim/v2")
     # The one place a token is ever shown: the user needs it to configure Okta.
     print(f"Bearer token:  {token}  ({token_origin})" if shown_token else f"Bearer token:  ({token_origin})")
     if args.data is not None:
@@ -165,7 +190,10 @@ def _serve(args: argparse.Namespace) -> int:
     if args.log is not None:
         print(f"Request log:   {args.log}")
     print("Press Ctrl-C to stop.", flush=True)
-    config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
+    cert, key = ssl_files or (None, None)
+    config = uvicorn.Config(
+        app, log_level="warning", lifespan="off", access_log=False, ssl_certfile=cert, ssl_keyfile=key
+    )
     try:
         uvicorn.Server(config).run(sockets=[sock])
     except KeyboardInterrupt:
@@ -176,6 +204,29 @@ def _serve(args: argparse.Namespace) -> int:
         if journal is not None:
             journal.close()
     return 0
+
+
+def url_host(host: str) -> str:
+    """The host part of the URL ``serve`` prints for the address it listens on."""
+    if host in ("0.0.0.0", "::"):
+        # Every interface: the wildcard address is no URL a person can paste into Okta;
+        # the machine's name is (when others resolve it; else a tunnel's, README).
+        host = socket.getfqdn()
+    return f"[{host}]" if ":" in host else host
+
+
+def _tls_files(cert: Path | None, key: Path | None) -> tuple[str, str] | None:
+    """The certificate and key to serve HTTPS with, checked now: uvicorn would fail with a traceback."""
+    if cert is None and key is None:
+        return None
+    if cert is None or key is None:
+        raise CliError("--tls-cert and --tls-key go together: give both to serve HTTPS")
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(cert, key)
+    except (OSError, ssl.SSLError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise CliError(f"cannot serve HTTPS with {str(cert)!r} and {str(key)!r}: {why}") from None
+    return str(cert), str(key)
 
 
 def _run(args: argparse.Namespace, extra: list[str]) -> int:

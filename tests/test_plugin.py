@@ -153,3 +153,15 @@ def test_cleanup_follows_what_the_user_delete_check_found(
         assert all(body["active"] is False for _, body in users)
     result.stdout.fnmatch_lines(["cleanup: * requests for * created resources"])
     result.stdout.no_fnmatch_line("*not cleaned up*")
+
+
+@pytest.mark.parametrize("wildcard", ["0.0.0.0", "::"])
+def test_serve_prints_the_machine_name_for_every_interface(wildcard: str) -> None:
+    """`serve --host 0.0.0.0` prints a URL a person can paste into Okta: the machine's name."""
+    import socket
+
+    from scim_conformance.cli import url_host
+
+    assert url_host(wildcard) == socket.getfqdn() != wildcard
+    assert url_host("127.0.0.1") == "127.0.0.1"
+    assert url_host("::1") == "[::1]"

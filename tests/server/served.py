@@ -26,7 +26,7 @@ STARTUP_TIMEOUT = 20.0
 STOP_TIMEOUT = 10.0
 READY_LINE = "Press Ctrl-C to stop."
 BASE_URL = re.compile(
-    r"^SCIM base URL: (http://127\.0\.0\.1:(\d+)/public/realms/"
+    r"^SCIM base URL: (https?://127\.0\.0\.1:(\d+)/public/realms/"
     r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/scim/v2)$",
     re.MULTILINE,
 )

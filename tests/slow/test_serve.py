@@ -13,6 +13,7 @@ import json
 import re
 import signal
 import socket
+import ssl
 import stat
 import threading
 import time
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from appserver import self_signed_cert
 from served import Served, run, serving
 
 from scim_conformance.okta.protocol import OKTA_CONTENT_TYPE, OKTA_HEADERS
@@ -471,3 +473,63 @@ def test_chunked_body_over_1_mb_is_413(shared: Served) -> None:
         assert "content-length" not in request.headers and request.headers["transfer-encoding"] == "chunked"
         assert_scim_error(http.send(request), 413)
     assert_not_stored(shared, "big@example.com")
+
+
+# -- 6. ready to paste into Okta: one realm per data file, HTTPS ---------------------
+
+
+def test_data_of_another_realm_is_refused_never_hidden(tmp_path: Path) -> None:
+    """--data holding realm A with --realm B: one line naming A, exit 2; A's users stay served."""
+    data, realm = tmp_path / "data.sqlite3", str(uuid.uuid4())
+    with serving(tmp_path, "--data", str(data), "--realm", realm) as served:
+        token = served.token
+        with client(served, token) as http:
+            assert send(http, "POST", "/Users", okta_user("kept@example.com", "00ukept")).status_code == 201
+        assert served.interrupt() == 0
+    other = str(uuid.uuid4())
+    refused = run("--port", "0", "--data", str(data), "--realm", other)
+    assert refused.returncode == 2, refused.stderr
+    assert re.fullmatch(rf"scim-conformance: error: data file .* holds realm {realm}, not {other}: [^\n]+\n",
+                        refused.stderr), refused.stderr  # fmt: skip
+    # The refusal changed nothing: the stored realm still serves its user.
+    with serving(tmp_path, "--data", str(data), name="again") as served, client(served, token) as http:
+        assert served.realm == realm
+        found = http.get("/Users", params={"filter": 'userName eq "kept@example.com"'}).json()
+        assert found["totalResults"] == 1
+
+
+def test_https_with_tls_cert_and_key(tmp_path: Path) -> None:
+    """--tls-cert/--tls-key: the printed URL is https and answers over TLS (verified with the cert)."""
+    files = self_signed_cert(tmp_path)
+    assert files is not None, "the openssl command makes the test certificate"
+    cert, key = files
+    with serving(tmp_path, "--tls-cert", str(cert), "--tls-key", str(key)) as served:
+        assert served.base_url.startswith("https://127.0.0.1:")
+        headers = {**OKTA_HEADERS, "Authorization": f"Bearer {served.token}"}
+        with httpx.Client(
+            base_url=served.base_url,
+            headers=headers,
+            verify=ssl.create_default_context(cafile=cert),
+            timeout=10,
+        ) as http:
+            assert http.get("/Users", params={"startIndex": 1, "count": 1}).status_code == 200
+        assert served.interrupt() == 0
+    assert TRACEBACK not in served.stderr
+
+
+def test_tls_options_errors_are_one_line(tmp_path: Path) -> None:
+    files = self_signed_cert(tmp_path)
+    assert files is not None
+    cert, key = files
+    cases = {
+        "cert without key": ["--port", "0", "--tls-cert", str(cert)],
+        "key without cert": ["--port", "0", "--tls-key", str(key)],
+        "missing cert": ["--port", "0", "--tls-cert", str(tmp_path / "none.pem"), "--tls-key", str(key)],
+        "key is no key": ["--port", "0", "--tls-cert", str(cert), "--tls-key", str(cert)],
+    }
+    with ThreadPoolExecutor(len(cases)) as pool:
+        results = dict(zip(cases, pool.map(lambda args: run(*args), cases.values()), strict=True))
+    for name, result in results.items():
+        assert result.returncode == 2, (name, result.stderr)
+        assert re.fullmatch(r"scim-conformance: error: [^\n]+\n", result.stderr), (name, result.stderr)
+        assert "tls" in result.stderr.lower() or "https" in result.stderr.lower(), (name, result.stderr)
