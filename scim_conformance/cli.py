@@ -75,6 +75,18 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--reports", type=Path, default=Path("reports"), help="report directory (default reports/)"
     )
+    run.add_argument(
+        "--check",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="run only the tests holding this check, or the checks below this prefix (repeatable)",
+    )
+
+    checks = commands.add_parser(
+        "checks", help="list every check: id, severity, profiles, suite, requirement"
+    )
+    checks.add_argument("--json", action="store_true", help="as JSON, every field")
     return parser
 
 
@@ -86,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "serve":
             return _serve(args)
+        if args.command == "checks":
+            return _checks(args)
         return _run(args, extra)
     except CliError as exc:
         print(f"scim-conformance: error: {exc}", file=sys.stderr)
@@ -178,12 +192,31 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _checks(args: argparse.Namespace) -> int:
+    import shutil
+
+    from .inventory.listing import as_json, as_table
+    from .inventory.registry import all_checks
+
+    checks = all_checks()
+    print(as_json(checks) if args.json else as_table(checks, shutil.get_terminal_size((160, 24)).columns))
+    return 0
+
+
 def _run(args: argparse.Namespace, extra: list[str]) -> int:
     """Exit codes: 0 no gating finding, 1 gating findings, 2 set-up problem (preflight)."""
     import pytest
 
     from .resources import suites_dir
 
+    if args.check:
+        from .inventory.selection import unknown
+
+        if missing := unknown(args.check):
+            raise CliError(
+                f"--check {missing[0]}: no check has this id or starts with it "
+                "(scim-conformance checks lists them)"
+            )
     reports: Path = args.reports
     try:
         reports.mkdir(parents=True, exist_ok=True)
@@ -206,6 +239,7 @@ def _run(args: argparse.Namespace, extra: list[str]) -> int:
                 "--self-contained-html",
                 f"--junitxml={reports / 'junit.xml'}",
                 f"--scim-json={reports / 'summary.json'}",
+                *[f"--scim-check={check}" for check in args.check],
                 *[a for a in extra if a != "--"],
             ]
         )

@@ -95,6 +95,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "on the embedded server)",
     )
     group.addoption(
+        "--scim-check",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="run only the tests holding this check id, or the checks below this prefix (repeatable)",
+    )
+    group.addoption(
         "--scim-app",
         metavar="MODULE:FACTORY",
         help="embedded target built by FACTORY(realms=..., accounts=...) -> ASGI app instead of the "
@@ -120,6 +127,12 @@ def pytest_configure(config: pytest.Config) -> None:
         "run's pool (scim_conformance.budget)",
     )
     config.pluginmanager.register(_Session(config), "scim-conformance-session")
+    if config.getoption("scim_check"):
+        from .inventory.selection import CheckSelection, unknown
+
+        if missing := unknown(config.getoption("scim_check")):
+            raise pytest.UsageError(f"--scim-check {missing[0]}: no check has this id or starts with it")
+        config.pluginmanager.register(CheckSelection(config.getoption("scim_check")), "scim-check-selection")
 
 
 @pytest.hookimpl(trylast=True)
