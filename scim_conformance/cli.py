@@ -7,6 +7,7 @@ never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import sys
 import uuid
@@ -87,7 +88,31 @@ def _parser() -> argparse.ArgumentParser:
         "checks", help="list every check: id, severity, profiles, suite, requirement"
     )
     checks.add_argument("--json", action="store_true", help="as JSON, every field")
+
+    doctor = commands.add_parser(
+        "doctor",
+        help="check the set-up Okta needs: URL, TLS, realm, token, the eight permissions, profiles",
+        description="One line per item, OK or FAIL with the fix; read-only unless --write. "
+        "Exit 0 when every item is OK, 1 otherwise, 2 for a usage error.",
+    )
+    _target_options(doctor)
+    doctor.add_argument(
+        "--write",
+        action="store_true",
+        help="also create, update and deactivate/delete a user and a group of its own (cleaned up)",
+    )
     return parser
+
+
+def _target_options(parser: argparse.ArgumentParser) -> None:
+    """The options ``run`` takes to reach a target (plugin.py), for the commands that send requests."""
+    parser.add_argument("--scim-url", default=os.environ.get("SCIM_URL"), help="SCIM root URL (env SCIM_URL)")
+    parser.add_argument(
+        "--scim-token", default=os.environ.get("SCIM_TOKEN"), help="bearer token (env SCIM_TOKEN)"
+    )
+    parser.add_argument("--scim-insecure", action="store_true", help="do not verify the TLS certificate")
+    parser.add_argument("--scim-ca-bundle", metavar="PATH", help="CA bundle to verify the certificate with")
+    parser.add_argument("--scim-timeout", type=float, default=60.0, help="request timeout in s (default 60)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -100,6 +125,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(args)
         if args.command == "checks":
             return _checks(args)
+        if args.command == "doctor":
+            return _doctor(args)
         return _run(args, extra)
     except CliError as exc:
         print(f"scim-conformance: error: {exc}", file=sys.stderr)
@@ -201,6 +228,30 @@ def _checks(args: argparse.Namespace) -> int:
     checks = all_checks()
     print(as_json(checks) if args.json else as_table(checks, shutil.get_terminal_size((160, 24)).columns))
     return 0
+
+
+def _target_url(args: argparse.Namespace) -> str:
+    if not args.scim_url:
+        raise CliError("no target: pass --scim-url URL or set SCIM_URL (the SCIM root URL)")
+    return str(args.scim_url)
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from .doctor import examine, render
+
+    items = examine(
+        _target_url(args),
+        args.scim_token,
+        insecure=args.scim_insecure,
+        ca_bundle=args.scim_ca_bundle,
+        timeout=args.scim_timeout,
+        write=args.write,
+    )
+    for line in render(items):
+        print(line)
+    failed = sum(1 for item in items if not item.ok)
+    print(f"{len(items) - failed} OK, {failed} FAIL")
+    return 1 if failed else 0
 
 
 def _run(args: argparse.Namespace, extra: list[str]) -> int:
