@@ -101,6 +101,16 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also create, update and deactivate/delete a user and a group of its own (cleaned up)",
     )
+
+    replay = commands.add_parser(
+        "replay",
+        help="replay a request log (serve --log, stateful-*-failure.jsonl, HAR) on a target, and compare",
+        description="Send each recorded request to the target (ids mapped from earlier answers) and show "
+        "the recorded and the new status and the body differences. Exit 0 when every answer is the "
+        "same, 1 when one differs or a request was skipped, 2 for a usage or set-up error.",
+    )
+    replay.add_argument("file", type=Path, metavar="FILE", help="the log to replay")
+    _target_options(replay)
     return parser
 
 
@@ -127,6 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _checks(args)
         if args.command == "doctor":
             return _doctor(args)
+        if args.command == "replay":
+            return _replay(args)
         return _run(args, extra)
     except CliError as exc:
         print(f"scim-conformance: error: {exc}", file=sys.stderr)
@@ -252,6 +264,39 @@ def _doctor(args: argparse.Namespace) -> int:
     failed = sum(1 for item in items if not item.ok)
     print(f"{len(items) - failed} OK, {failed} FAIL")
     return 1 if failed else 0
+
+
+def _replay(args: argparse.Namespace) -> int:
+    from .errors import HarnessError
+    from .logreplay import read_records, render, replay
+    from .logreplay.records import LogError
+    from .preflight import preflight
+    from .target import remote_target
+
+    try:
+        records = read_records(args.file)
+    except LogError as exc:
+        raise CliError(str(exc)) from None
+    try:
+        target = remote_target(
+            _target_url(args),
+            args.scim_token,
+            insecure=args.scim_insecure,
+            ca_bundle=args.scim_ca_bundle,
+            timeout=args.scim_timeout,
+        )
+    except HarnessError as exc:
+        raise CliError(str(exc)) from None
+    try:
+        preflight(target)
+        done = replay(records, target)
+    except HarnessError as exc:
+        raise CliError(f"cannot replay against the target: {exc}") from None
+    finally:
+        target.close()
+    for line in render(done):
+        print(line)
+    return 0 if all(item.same for item in done) else 1
 
 
 def _run(args: argparse.Namespace, extra: list[str]) -> int:
