@@ -83,6 +83,15 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="run only the tests holding this check, or the checks below this prefix (repeatable)",
     )
+    run.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="known findings (by check id): reported, not failing the run; new ones fail it",
+    )
+    run.add_argument(
+        "--write-baseline", type=Path, metavar="FILE", help="write this run's gating findings to FILE"
+    )
 
     checks = commands.add_parser(
         "checks", help="list every check: id, severity, profiles, suite, requirement"
@@ -313,6 +322,13 @@ def _run(args: argparse.Namespace, extra: list[str]) -> int:
                 f"--check {missing[0]}: no check has this id or starts with it "
                 "(scim-conformance checks lists them)"
             )
+    if args.baseline is not None:
+        from .baseline import BaselineError, read_baseline
+
+        try:
+            read_baseline(args.baseline)
+        except BaselineError as exc:
+            raise CliError(str(exc)) from None
     reports: Path = args.reports
     try:
         reports.mkdir(parents=True, exist_ok=True)
@@ -336,6 +352,8 @@ def _run(args: argparse.Namespace, extra: list[str]) -> int:
                 f"--junitxml={reports / 'junit.xml'}",
                 f"--scim-json={reports / 'summary.json'}",
                 *[f"--scim-check={check}" for check in args.check],
+                *([f"--scim-baseline={args.baseline}"] if args.baseline else []),
+                *([f"--scim-write-baseline={args.write_baseline}"] if args.write_baseline else []),
                 *[a for a in extra if a != "--"],
             ]
         )
