@@ -189,7 +189,8 @@ class _Probe:
         return f"/{self.kind}?startIndex=1&count=1" if self.method == "GET" else f"/{self.kind}"
 
     def shown(self) -> str:
-        return f"{self.method} /{self.kind}{'/<new id>' if self.new_id else ''}{' {' if self.body else ''}"
+        body = " with a malformed body" if self.body else ""
+        return f"{self.method} /{self.kind}{'/<new id>' if self.new_id else ''}{body}"
 
 
 _MALFORMED = b"{"
@@ -226,7 +227,7 @@ def _permission(target: Target, tracker: Tracker, probe: _Probe) -> Item:
         return Item(
             name,
             False,
-            f"{shown} (malformed body) answered {status}: granted, but it created a resource",
+            f"{shown} answered {status}: granted, but it created a resource",
             "refuse malformed JSON with 400 invalidSyntax (CONTRACT §4)",
         )
     if status >= 500:
