@@ -76,3 +76,22 @@ def test_volatile_fields_and_mapped_ids_are_not_differences() -> None:
     ]
     error = {"schemas": [ERROR], "status": "404", "detail": "no such user"}
     assert differences(404, json.dumps(error), 404, json.dumps({**error, "detail": "unknown"}), ids) == []
+
+
+def test_render_says_when_nothing_was_recorded_to_compare_with() -> None:
+    from scim_conformance.logreplay import Recorded, Replayed, render
+
+    unanswered = Recorded(1, "GET", "/Users", "", (), None, None, None)
+    answered = Recorded(2, "PATCH", "/Users/u1", "", (), "{}", 200, "{}")
+    lines = render(
+        [
+            Replayed(unanswered, "/Users", 200),
+            Replayed(answered, "/Users/N-1", 200, ("/active: false → true",)),
+        ]
+    )
+    assert lines == [
+        "#1 GET /Users  - → 200  sent (no answer was recorded to compare with)",
+        "#2 PATCH /Users/N-1  200 → 200  DIFFERS",
+        "    /active: false → true",
+        "2 requests: 1 same, 1 differ, 0 skipped",
+    ]

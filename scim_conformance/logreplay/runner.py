@@ -81,7 +81,12 @@ def _one(record: Recorded, target: Target, ids: IdMap, tracker: Tracker) -> Repl
     segments = path.strip("/").split("/")
     if record.method in _WRITES and len(segments) > 1 and not tracker.owns(segments[1]):
         return Replayed(record, shown, skipped="names a resource the replay did not create: not sent")
-    headers = {k: v for k, v in record.headers if k.lower() not in _NOT_SENT and "[REDACTED]" not in v}
+    # HTTP/2 pseudo-headers (``:authority`` in a browser's HAR) are not headers of the request to send.
+    headers = {
+        k: v
+        for k, v in record.headers
+        if k.lower() not in _NOT_SENT and not k.startswith(":") and "[REDACTED]" not in v
+    }
     body = ids.rewrite(record.body) if record.body is not None else None
     try:
         response = target.client.request(
@@ -114,6 +119,8 @@ def render(done: list[Replayed]) -> list[str]:
             lines.append(f"{head}  skipped: {item.skipped}")
             continue
         verdict = "same" if item.same else "DIFFERS"
+        if record.status is None and item.same:
+            verdict = "sent (no answer was recorded to compare with)"
         lines.append(f"{head}  {recorded} → {item.status if item.status is not None else '-'}  {verdict}")
         lines += [f"    {line}" for line in item.differences]
     differ = sum(1 for i in done if i.differences)
