@@ -152,6 +152,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"scim-conformance: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (``checks | head``): not worth a traceback. Point stdout at
+        # devnull so the interpreter's final flush does not raise again (Python docs, signal).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 class CliError(Exception):

@@ -37,3 +37,18 @@ def test_run_two_checks_of_different_suites(tmp_path: Path) -> None:
     assert len(names) > 2
     summary = json.loads((tmp_path / "reports" / "summary.json").read_text())
     assert summary["exit_code"] == 0
+
+
+def test_checks_into_a_closed_pipe_is_no_traceback() -> None:
+    import subprocess
+    import sys
+
+    # The reader is gone before the command writes (``checks | head -1`` when head has exited).
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scim_conformance", "checks"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    with process.stderr:
+        err = process.stderr.read().decode()
+    assert process.wait(60) == 1 and "Traceback" not in err, err
