@@ -576,7 +576,12 @@ class _Session:
         if path and setup_error(config) is None:
             from .baseline import write_baseline
 
-            written = write_baseline(Path(path), results.all_findings(), strict=strict)
+            try:
+                written = write_baseline(Path(path), results.all_findings(), strict=strict)
+            except OSError as exc:
+                _say(config, f"scim-conformance: cannot write the baseline {path!r}: {exc.strerror}")
+                session.exitstatus = EXIT_SETUP
+                return
             _say(config, f"scim-conformance: baseline of {written} gating check(s) written to {path}")
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:

@@ -52,3 +52,9 @@ def test_baseline_round_trip(tmp_path: Path) -> None:
 def test_an_unreadable_baseline_is_one_line_and_exit_2(tmp_path: Path) -> None:
     code, out = _run(tmp_path, "--baseline", "missing.json")
     assert code == 2 and out.count("\n") == 1 and "cannot read the baseline 'missing.json'" in out
+
+
+def test_an_unwritable_baseline_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("")
+    code, out = _run(tmp_path, "--write-baseline", "file/baseline.json")
+    assert code == 2 and "cannot write the baseline 'file/baseline.json'" in out and "Traceback" not in out
