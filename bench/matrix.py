@@ -41,6 +41,7 @@ from typing import Any
 
 import pytest
 
+from scim_conformance.inventory.selection import tests_holding
 from scim_conformance.mutants import MUTANTS
 from scim_conformance.resources import suites_dir
 
@@ -116,20 +117,6 @@ def marked_checks() -> dict[str, str]:
     if code != 0:
         raise SystemExit(f"collecting the suites failed (pytest exit {code})")
     return markers.checks
-
-
-def tests_holding(catches: Iterable[str], checks: dict[str, str]) -> tuple[str, ...]:
-    """The tests holding these checks (longest marked prefix); () when one is marked on no test."""
-    marked = set(checks.values())
-    owners = set()
-    for check in catches:
-        parts = check.split(".")
-        prefixes = (".".join(parts[:n]) for n in range(len(parts), 0, -1))
-        owner = next((p for p in prefixes if p in marked), None)
-        if owner is None:
-            return ()
-        owners.add(owner)
-    return tuple(node for node, check in checks.items() if check in owners)
 
 
 def cases(names: Sequence[str], all_suites: bool) -> list[Case]:

@@ -7,6 +7,7 @@ never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import ssl
 import sys
@@ -92,7 +93,62 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--reports", type=Path, default=Path("reports"), help="report directory (default reports/)"
     )
+    run.add_argument(
+        "--check",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="run only the tests holding this check, or the checks below this prefix (repeatable)",
+    )
+    run.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="known findings (by check id): reported, not failing the run; new ones fail it",
+    )
+    run.add_argument(
+        "--write-baseline", type=Path, metavar="FILE", help="write this run's gating findings to FILE"
+    )
+
+    checks = commands.add_parser(
+        "checks", help="list every check: id, severity, profiles, suite, requirement"
+    )
+    checks.add_argument("--json", action="store_true", help="as JSON, every field")
+
+    doctor = commands.add_parser(
+        "doctor",
+        help="check the set-up Okta needs: URL, TLS, realm, token, the eight permissions, profiles",
+        description="One line per item, OK or FAIL with the fix; read-only unless --write. "
+        "Exit 0 when every item is OK, 1 otherwise, 2 for a usage error.",
+    )
+    _target_options(doctor)
+    doctor.add_argument(
+        "--write",
+        action="store_true",
+        help="also create, update and deactivate/delete a user and a group of its own (cleaned up)",
+    )
+
+    replay = commands.add_parser(
+        "replay",
+        help="replay a request log (serve --log, stateful-*-failure.jsonl, HAR) on a target, and compare",
+        description="Send each recorded request to the target (ids mapped from earlier answers) and show "
+        "the recorded and the new status and the body differences. Exit 0 when every answer is the "
+        "same, 1 when one differs or a request was skipped, 2 for a usage or set-up error.",
+    )
+    replay.add_argument("file", type=Path, metavar="FILE", help="the log to replay")
+    _target_options(replay)
     return parser
+
+
+def _target_options(parser: argparse.ArgumentParser) -> None:
+    """The options ``run`` takes to reach a target (plugin.py), for the commands that send requests."""
+    parser.add_argument("--scim-url", default=os.environ.get("SCIM_URL"), help="SCIM root URL (env SCIM_URL)")
+    parser.add_argument(
+        "--scim-token", default=os.environ.get("SCIM_TOKEN"), help="bearer token (env SCIM_TOKEN)"
+    )
+    parser.add_argument("--scim-insecure", action="store_true", help="do not verify the TLS certificate")
+    parser.add_argument("--scim-ca-bundle", metavar="PATH", help="CA bundle to verify the certificate with")
+    parser.add_argument("--scim-timeout", type=float, default=60.0, help="request timeout in s (default 60)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -103,10 +159,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "serve":
             return _serve(args)
+        if args.command == "checks":
+            return _checks(args)
+        if args.command == "doctor":
+            return _doctor(args)
+        if args.command == "replay":
+            return _replay(args)
         return _run(args, extra)
     except CliError as exc:
         print(f"scim-conformance: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (``checks | head``): not worth a traceback. Point stdout at
+        # devnull so the interpreter's final flush does not raise again (Python docs, signal).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 class CliError(Exception):
@@ -229,12 +296,95 @@ def _tls_files(cert: Path | None, key: Path | None) -> tuple[str, str] | None:
     return str(cert), str(key)
 
 
+def _checks(args: argparse.Namespace) -> int:
+    import shutil
+
+    from .inventory.listing import as_json, as_table
+    from .inventory.registry import all_checks
+
+    checks = all_checks()
+    print(as_json(checks) if args.json else as_table(checks, shutil.get_terminal_size((160, 24)).columns))
+    return 0
+
+
+def _target_url(args: argparse.Namespace) -> str:
+    if not args.scim_url:
+        raise CliError("no target: pass --scim-url URL or set SCIM_URL (the SCIM root URL)")
+    return str(args.scim_url)
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from .doctor import examine, render
+
+    items = examine(
+        _target_url(args),
+        args.scim_token,
+        insecure=args.scim_insecure,
+        ca_bundle=args.scim_ca_bundle,
+        timeout=args.scim_timeout,
+        write=args.write,
+    )
+    for line in render(items):
+        print(line)
+    failed = sum(1 for item in items if not item.ok)
+    print(f"{len(items) - failed} OK, {failed} FAIL")
+    return 1 if failed else 0
+
+
+def _replay(args: argparse.Namespace) -> int:
+    from .errors import HarnessError
+    from .logreplay import read_records, render, replay
+    from .logreplay.records import LogError
+    from .preflight import preflight
+    from .target import remote_target
+
+    try:
+        records = read_records(args.file)
+    except LogError as exc:
+        raise CliError(str(exc)) from None
+    try:
+        target = remote_target(
+            _target_url(args),
+            args.scim_token,
+            insecure=args.scim_insecure,
+            ca_bundle=args.scim_ca_bundle,
+            timeout=args.scim_timeout,
+        )
+    except HarnessError as exc:
+        raise CliError(str(exc)) from None
+    try:
+        preflight(target)
+        done = replay(records, target)
+    except HarnessError as exc:
+        raise CliError(f"cannot replay against the target: {exc}") from None
+    finally:
+        target.close()
+    for line in render(done):
+        print(line)
+    return 0 if all(item.same for item in done) else 1
+
+
 def _run(args: argparse.Namespace, extra: list[str]) -> int:
     """Exit codes: 0 no gating finding, 1 gating findings, 2 set-up problem (preflight)."""
     import pytest
 
     from .resources import suites_dir
 
+    if args.check:
+        from .inventory.selection import unknown
+
+        if missing := unknown(args.check):
+            raise CliError(
+                f"--check {missing[0]}: no check has this id or starts with it "
+                "(scim-conformance checks lists them)"
+            )
+    if args.baseline is not None:
+        from .baseline import BaselineError, read_baseline
+
+        try:
+            read_baseline(args.baseline)
+        except BaselineError as exc:
+            raise CliError(str(exc)) from None
     reports: Path = args.reports
     try:
         reports.mkdir(parents=True, exist_ok=True)
@@ -257,6 +407,9 @@ def _run(args: argparse.Namespace, extra: list[str]) -> int:
                 "--self-contained-html",
                 f"--junitxml={reports / 'junit.xml'}",
                 f"--scim-json={reports / 'summary.json'}",
+                *[f"--scim-check={check}" for check in args.check],
+                *([f"--scim-baseline={args.baseline}"] if args.baseline else []),
+                *([f"--scim-write-baseline={args.write_baseline}"] if args.write_baseline else []),
                 *[a for a in extra if a != "--"],
             ]
         )

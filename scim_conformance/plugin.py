@@ -29,6 +29,7 @@ from .errors import ConformanceFailure, HarnessError
 from .results import RunResults
 
 if TYPE_CHECKING:
+    from .baseline import Judgement
     from .budget import Budget, Plan
     from .claims import Claims
     from .cleanup import Tracker
@@ -95,6 +96,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "on the embedded server)",
     )
     group.addoption(
+        "--scim-baseline",
+        metavar="FILE",
+        help="findings of the checks this baseline holds are reported and do not fail the run; a "
+        "baselined check that passes is reported fixed (and fails the run under --scim-strict)",
+    )
+    group.addoption(
+        "--scim-write-baseline", metavar="FILE", help="write this run's gating findings, by check id, to FILE"
+    )
+    group.addoption(
+        "--scim-check",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="run only the tests holding this check id, or the checks below this prefix (repeatable)",
+    )
+    group.addoption(
         "--scim-app",
         metavar="MODULE:FACTORY",
         help="embedded target built by FACTORY(realms=..., accounts=...) -> ASGI app instead of the "
@@ -120,6 +137,12 @@ def pytest_configure(config: pytest.Config) -> None:
         "run's pool (scim_conformance.budget)",
     )
     config.pluginmanager.register(_Session(config), "scim-conformance-session")
+    if config.getoption("scim_check"):
+        from .inventory.selection import CheckSelection, unknown
+
+        if missing := unknown(config.getoption("scim_check")):
+            raise pytest.UsageError(f"--scim-check {missing[0]}: no check has this id or starts with it")
+        config.pluginmanager.register(CheckSelection(config.getoption("scim_check")), "scim-check-selection")
 
 
 @pytest.hookimpl(trylast=True)
@@ -150,6 +173,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def _say(config: pytest.Config, line: str) -> None:
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
+        reporter.ensure_newline()  # at the session's end the progress line is still open
         reporter.write_line(line, yellow=True)
     else:
         print(line, file=sys.stderr)
@@ -409,6 +433,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     excinfo = call.excinfo
     if report.when == "call":
         _record_outcomes(item, report, excinfo.value if excinfo is not None else None)
+        marker = item.get_closest_marker("check")
+        if marker is not None and marker.args:
+            # The test ran: a baselined check it holds can be told fixed (a string survives xdist).
+            report.scim_check = str(marker.args[0])  # type: ignore[attr-defined]
     if report.when == "call" and excinfo is not None and isinstance(excinfo.value, ConformanceFailure):
         from . import findings
         from .core.redaction import redact_text
@@ -466,8 +494,21 @@ class _Session:
         self.results = RunResults()
         self.footprint = RunFootprint()
         """What the run sent and left on its target (``scim_conformance.budget``)."""
+        self.judgement: Judgement | None = None
+        """The findings against ``--scim-baseline`` (:mod:`scim_conformance.baseline`), at the end."""
+        path = config.getoption("scim_baseline")
+        if path:
+            from .baseline import BaselineError, read_baseline
+
+            try:
+                self.results.baseline = read_baseline(Path(path))
+            except BaselineError as exc:
+                raise pytest.UsageError(str(exc)) from None
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        check = getattr(report, "scim_check", None)
+        if check:
+            self.results.ran.add(check)
         outcomes = getattr(report, "scim_outcomes", None)
         if outcomes:
             self.results.add_outcomes(json.loads(outcomes))
@@ -505,6 +546,7 @@ class _Session:
         reported_only = self.results.only_findings_that_do_not_gate(strict=strict)
         if session.exitstatus == pytest.ExitCode.TESTS_FAILED and reported_only:
             session.exitstatus = pytest.ExitCode.OK
+        self._baseline(session, strict)
         path = config.getoption("scim_json")
         if path:
             from .reporting.summary import write_summary
@@ -519,6 +561,28 @@ class _Session:
                 setup_error=setup_error(config),
                 footprint=self.footprint.to_dict(run_budget(config)),
             )
+
+    def _baseline(self, session: pytest.Session, strict: bool) -> None:
+        """Judge the findings against ``--scim-baseline``; write ``--scim-write-baseline``."""
+        config, results = self.config, self.results
+        if results.baseline is not None and setup_error(config) is None:
+            from .baseline import judge
+
+            self.judgement = judge(results.baseline, results.all_findings(), results.ran, strict=strict)
+            # A baseline only shrinks: under --scim-strict a check fixed but still baselined fails the run.
+            if strict and self.judgement.fixed and session.exitstatus == pytest.ExitCode.OK:
+                session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        path = config.getoption("scim_write_baseline")
+        if path and setup_error(config) is None:
+            from .baseline import write_baseline
+
+            try:
+                written = write_baseline(Path(path), results.all_findings(), strict=strict)
+            except OSError as exc:
+                _say(config, f"scim-conformance: cannot write the baseline {path!r}: {exc.strerror}")
+                session.exitstatus = EXIT_SETUP
+                return
+            _say(config, f"scim-conformance: baseline of {written} gating check(s) written to {path}")
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         config, results = self.config, self.results
@@ -540,6 +604,8 @@ class _Session:
             for row in render(results.matrix(profiles), profiles):
                 terminalreporter.write_line(row)
         terminalreporter.write_line(line)
+        for said in self.judgement.lines() if self.judgement is not None else ():
+            terminalreporter.write_line(said)
         from .reporting.grouping import grouped
 
         for finding in grouped(results.all_findings()):

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .core.terms import SEVERITIES, Severity, gates
 from .outcomes import Outcome, matrix
+
+if TYPE_CHECKING:
+    from .baseline import Baseline
 
 __all__ = ["RunResults"]
 
@@ -33,6 +36,16 @@ class RunResults:
     """Resources the cleanup could not remove, one line each."""
     outcomes: list[Outcome] = field(default_factory=list)
     """Each test's verdict per Okta operation and profile (:mod:`scim_conformance.outcomes`)."""
+    ran: set[str] = field(default_factory=set)
+    """The check ids marked on the tests that ran (a call phase), to tell a fixed check from one not run."""
+    baseline: Baseline | None = None
+    """``--scim-baseline``: the findings it covers are reported, not gating (:mod:`.baseline`)."""
+
+    def finding_gates(self, finding: Mapping[str, Any], *, strict: bool) -> bool:
+        """Whether this finding fails the run: its severity gates, and no baseline covers it."""
+        if not gates(finding["severity"], strict=strict):
+            return False
+        return self.baseline is None or not self.baseline.covers(finding)
 
     def add_outcomes(self, outcomes: Iterable[dict[str, Any]]) -> None:
         """A test's outcomes, in their JSON form (from a report, possibly another process's)."""
@@ -65,7 +78,7 @@ class RunResults:
 
     def gating(self, *, strict: bool) -> bool:
         """Whether some finding fails the run."""
-        return any(gates(f["severity"], strict=strict) for f in self.all_findings())
+        return any(self.finding_gates(f, strict=strict) for f in self.all_findings())
 
     def only_findings_that_do_not_gate(self, *, strict: bool) -> bool:
         """Whether tests failed, and each only on findings that do not fail the run.
@@ -75,6 +88,6 @@ class RunResults:
         """
         return bool(self.failed) and all(
             nodeid in self.findings
-            and not any(gates(f["severity"], strict=strict) for f in self.findings[nodeid])
+            and not any(self.finding_gates(f, strict=strict) for f in self.findings[nodeid])
             for nodeid in self.failed
         )

@@ -29,17 +29,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     import uvicorn
 
     from scim_conformance.server.config import Realm, ServiceAccount, new_realm_id
+    from scim_conformance.spec import ALL_PERMISSIONS
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--app", default="scim_conformance.server.app:create_app")
     parser.add_argument("--token", required=True)
     parser.add_argument("--certfile")
     parser.add_argument("--keyfile")
+    parser.add_argument("--without", action="append", default=[], help="a permission the token lacks")
     args = parser.parse_args(argv)
     module, _, name = args.app.partition(":")
     factory = getattr(importlib.import_module(module), name)
     realm = new_realm_id()
-    app = factory(realms=[Realm(realm)], accounts=[ServiceAccount("okta", args.token)])
+    permissions = ALL_PERMISSIONS - set(args.without)
+    app = factory(realms=[Realm(realm)], accounts=[ServiceAccount("okta", args.token, permissions)])
     # IPPROTO_TCP so that asyncio sets TCP_NODELAY (see cli._serve).
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -67,9 +70,14 @@ def serving(
     app: str | None = None,
     tls: tuple[Path, Path] | None = None,
     name: str = "app",
+    without: Sequence[str] = (),
 ) -> Iterator[str]:
-    """Serve ``app`` (default: the reference server) on 127.0.0.1; yields its SCIM base URL."""
+    """Serve ``app`` (default: the reference server) on 127.0.0.1; yields its SCIM base URL.
+
+    ``without``: permissions the token lacks (a service account missing some).
+    """
     argv = [sys.executable, str(Path(__file__)), "--token", token]
+    argv += [f"--without={permission}" for permission in without]
     if app:
         argv += ["--app", app]
     if tls:
