@@ -118,11 +118,12 @@ def _finding(failure: ConformanceFailure, secrets: list[str]) -> str:
     exchanges = renumbered(failure.exchanges)
     if exchanges:
         transcript = "\n\n".join(e.render() for e in exchanges)
+        # The curl line first: a transcript runs to pages, and can be folded away.
         parts += [
-            f"<h4 style='margin:4px 0'>Exchanges so far ({len(exchanges)})</h4>",
-            f'<pre class="scim-transcript" {_PRE}>{text(transcript)}</pre>',
             "<h4 style='margin:4px 0'>Reproduce with</h4>",
             f'<pre class="scim-curl" {_PRE}>{text(exchanges[-1].curl())}</pre>',
+            f"<details open><summary style='font-weight:bold'>Exchanges so far ({len(exchanges)})</summary>",
+            f'<pre class="scim-transcript" {_PRE}>{text(transcript)}</pre></details>',
         ]
     parts.append("</div>")
     return "".join(parts)

@@ -45,20 +45,20 @@ def annotate(
 ) -> None:
     """Put the test's findings, checks and error on ``report``; a test whose findings do not gate passes.
 
-    Only a conformance test (one with a ``check`` marker) is annotated: the plugin
-    loads in every pytest run of an environment where the package is installed.
+    The checks are those of a conformance test (one with a ``check`` marker); the
+    plugin loads in every pytest run of an environment where the package is
+    installed, and a test without one has no check to list.
     """
     marker = item.get_closest_marker("check")
-    if marker is None or not marker.args:
-        return
+    check = str(marker.args[0]) if marker is not None and marker.args else None
     error = call.excinfo.value if call.excinfo is not None else None
     found: list[dict[str, Any]] = []
     if report.when == "call" and isinstance(error, ConformanceFailure):
         found = _findings(item, report, error, strict=strict, secrets=secrets)
     elif report.failed:
-        report.scim_error = json.dumps(  # type: ignore[attr-defined]
-            _error(report, str(marker.args[0]), secrets)
-        )
+        report.scim_error = json.dumps(_error(report, check, secrets))  # type: ignore[attr-defined]
+    if marker is None or check is None:
+        return
     # The checks' verdicts come from the call, or from a setup that skipped or errored
     # (then nothing ran); a teardown error is an error of its own, the verdicts stand.
     if report.when == "call" or (report.when == "setup" and not report.passed):
@@ -66,7 +66,7 @@ def annotate(
         judged: Mapping[str, Severity | None] = getattr(probe, "judged", {}) if report.when == "call" else {}
         checks = checks_of_test(
             report.nodeid,
-            (str(marker.args[0]), marker.kwargs.get("severity")),
+            (check, marker.kwargs.get("severity")),
             judged,
             found,
             outcome="error" if report.failed and not found else "skipped" if report.skipped else "ran",
@@ -127,7 +127,7 @@ def _add_html(report: pytest.TestReport, html: str) -> None:
     report.extras = [*getattr(report, "extras", []), extras.html(html)]  # type: ignore[attr-defined]
 
 
-def _error(report: pytest.TestReport, check: str, secrets: list[str]) -> dict[str, Any]:
+def _error(report: pytest.TestReport, check: str | None, secrets: list[str]) -> dict[str, Any]:
     """A test's error (a harness error, a bug, a failed fixture) as an entry of summary.json."""
     crash = getattr(report.longrepr, "reprcrash", None)
     lines = str(getattr(crash, "message", "") or report.longreprtext).strip().splitlines()
