@@ -18,6 +18,10 @@ for _folder in (_HERE, _HERE / "server"):
     if str(_folder) not in sys.path:
         sys.path.insert(0, str(_folder))
 
+# Imported here, once, not inside a test: pytester takes modules imported during a test out
+# of sys.modules again, and a second import makes classes that no longer match the first.
+from summaries import schema_errors, summaries_in  # noqa: E402
+
 # pytester runs the suites (and small made-up test files) in a fresh pytest session.
 pytest_plugins = ["pytester"]
 
@@ -34,10 +38,6 @@ def _summaries_match_their_schema(request: pytest.FixtureRequest) -> Iterator[No
     if "pytester" in request.fixturenames:
         folders.append(request.getfixturevalue("pytester").path)
     yield
-    if not folders:
-        return
-    from summaries import schema_errors, summaries_in
-
     for folder in folders:
         for path in summaries_in(folder):
             errors = schema_errors(json.loads(path.read_text(encoding="utf-8")))
