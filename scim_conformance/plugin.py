@@ -1,13 +1,15 @@
 """The pytest plugin (``pytest11`` entry point ``scim_conformance``).
 
 It adds the ``scim`` option group, builds the one target of the session (the
-embedded reference server, or ``--scim-url``), turns
+embedded reference server, or ``--scim-url``), and turns
 :class:`~scim_conformance.errors.ConformanceFailure` into findings on the
-report (terminal, pytest-html, JUnit properties, ``--scim-json``), and decides
-the exit code from the findings' severities (CONTRACT §5; the rule is
-:func:`~scim_conformance.core.terms.gates`): ``security`` and ``okta`` findings
-fail the run, ``rfc`` findings only with ``--scim-strict``. What the run found is
-kept in a :class:`~scim_conformance.results.RunResults`.
+report (terminal, pytest-html, JUnit properties, ``--scim-json``). Each test's
+verdict follows the findings' severities (CONTRACT §5; the rule is
+:func:`~scim_conformance.core.terms.gates`, applied by
+:mod:`~scim_conformance.reporting.testcase`): ``security`` and ``okta`` findings
+fail their test, and so the run; ``rfc`` findings only with ``--scim-strict``,
+else the test passes and reports them. What the run found is kept in a
+:class:`~scim_conformance.results.RunResults`.
 
 Importing this module must stay cheap: every pytest run in an environment
 where the package is installed loads it.

@@ -3,8 +3,8 @@
 Suites call ``probe.request(...)`` and the ``expect_*`` helpers. A failed
 ``security`` or ``okta`` expectation raises at once (it stops the sequence); an
 ``rfc`` one is kept and the test goes on, so a tolerated deviation never hides
-what would break Okta. The plugin turns kept findings into a failed report when
-the test otherwise passes.
+what would break Okta. The plugin raises kept findings when the test otherwise
+passes: reported, and failing the test only when they gate (``--scim-strict``).
 """
 
 from __future__ import annotations
