@@ -1,13 +1,15 @@
 """The pytest plugin (``pytest11`` entry point ``scim_conformance``).
 
 It adds the ``scim`` option group, builds the one target of the session (the
-embedded reference server, or ``--scim-url``), turns
+embedded reference server, or ``--scim-url``), and turns
 :class:`~scim_conformance.errors.ConformanceFailure` into findings on the
-report (terminal, pytest-html, JUnit properties, ``--scim-json``), and decides
-the exit code from the findings' severities (CONTRACT §5; the rule is
-:func:`~scim_conformance.core.terms.gates`): ``security`` and ``okta`` findings
-fail the run, ``rfc`` findings only with ``--scim-strict``. What the run found is
-kept in a :class:`~scim_conformance.results.RunResults`.
+report (terminal, pytest-html, JUnit properties, ``--scim-json``). Each test's
+verdict follows the findings' severities (CONTRACT §5; the rule is
+:func:`~scim_conformance.core.terms.gates`, applied by
+:mod:`~scim_conformance.reporting.testcase`): ``security`` and ``okta`` findings
+fail their test, and so the run; ``rfc`` findings only with ``--scim-strict``,
+else the test passes and reports them. What the run found is kept in a
+:class:`~scim_conformance.results.RunResults`.
 
 Importing this module must stay cheap: every pytest run in an environment
 where the package is installed loads it.
@@ -18,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -136,7 +139,15 @@ def pytest_configure(config: pytest.Config) -> None:
         "/Users and /Groups a test sends, fixed and per hypothesis example, and whether it reuses the "
         "run's pool (scim_conformance.budget)",
     )
-    config.pluginmanager.register(_Session(config), "scim-conformance-session")
+    session = _Session(config)
+    config.pluginmanager.register(session, "scim-conformance-session")
+    if config.pluginmanager.hasplugin("html"):
+        from .reporting.htmlreport import HtmlReport
+
+        report = HtmlReport(
+            config, session.results, profiles=selected_profiles(config), started=session.started
+        )
+        config.pluginmanager.register(report, "scim-conformance-html")
     if config.getoption("scim_check"):
         from .inventory.selection import CheckSelection, unknown
 
@@ -417,8 +428,9 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
         shrinking_within(shrink_seconds(hypothesis_profile(item.config))),
     ):
         yield
-    # The rfc findings a probe kept (the test went on after them) fail a test that
-    # otherwise passed; a test that stopped on a finding already carries them.
+    # The rfc findings a probe kept (the test went on after them) are raised on a test that
+    # otherwise passed, to be reported (reporting.testcase decides whether they fail it); a
+    # test that stopped on a finding already carries them.
     probe: Probe | None = getattr(item, "funcargs", {}).get("probe")
     if probe is not None and probe.kept:
         first, *others = probe.kept
@@ -437,38 +449,31 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         if marker is not None and marker.args:
             # The test ran: a baselined check it holds can be told fixed (a string survives xdist).
             report.scim_check = str(marker.args[0])  # type: ignore[attr-defined]
-    if report.when == "call" and excinfo is not None and isinstance(excinfo.value, ConformanceFailure):
-        from . import findings
-        from .core.redaction import redact_text
+    from .reporting.testcase import annotate
 
-        failure = excinfo.value
-        # Exchanges were redacted when recorded; the rest of a finding (hypothesis's
-        # notes on the failing example, say) is scrubbed of the token here.
-        target = session_target(item.config)
-        secrets = [target.token] if target is not None and target.token else []
-        text = redact_text(findings.render(failure), secrets)
-        report.longrepr = text
-        found = [findings.to_dict(f, item.nodeid) for f in failure.all()]
-        # A plain string attribute survives xdist's report serialisation.
-        report.scim_findings = redact_text(json.dumps(found), secrets)  # type: ignore[attr-defined]
-        properties = [
-            ("check", failure.check),
-            ("severity", failure.severity),
-            ("requirement", failure.requirement),
-            ("profiles", ",".join(failure.profiles)),
-        ]
-        # Each report copies item.user_properties when it is made, and JUnit XML
-        # writes those of the teardown report: the item must hold them too.
-        item.user_properties.extend(properties)
-        report.user_properties += properties
-        try:
-            import pytest_html
-        except ImportError:  # pragma: no cover - pytest-html is a dependency
-            return report
-        extras = getattr(report, "extras", [])
-        extras.append(pytest_html.extras.text(text, name="Finding and transcript"))
-        report.extras = extras  # type: ignore[attr-defined]
+    target = session_target(item.config)
+    strict = bool(item.config.getoption("scim_strict"))
+    session: _Session | None = item.config.pluginmanager.get_plugin("scim-conformance-session")
+    annotate(
+        item,
+        report,
+        call,
+        # The one rule (RunResults.finding_gates): the severity gates and no baseline covers it.
+        gate=(
+            (lambda finding: session.results.finding_gates(finding, strict=strict))
+            if session is not None
+            else (lambda finding: gates(finding["severity"], strict=strict))
+        ),
+        secrets=[target.token] if target is not None and target.token else [],
+    )
     return report
+
+
+def pytest_report_teststatus(report: pytest.TestReport) -> tuple[str, str, tuple[str, Any]] | None:
+    # A test whose findings do not gate passed: -v says it has findings all the same.
+    if report.when == "call" and report.passed and getattr(report, "scim_findings", None):
+        return "passed", ".", ("PASSED (findings that do not gate)", {"yellow": True})
+    return None
 
 
 def _record_outcomes(item: pytest.Item, report: pytest.TestReport, error: BaseException | None) -> None:
@@ -491,6 +496,8 @@ class _Session:
         from .reporting.footprint import RunFootprint
 
         self.config = config
+        self.started = time.time()
+        """When the session started (summary.json's ``started``, the reports' duration)."""
         self.results = RunResults()
         self.footprint = RunFootprint()
         """What the run sent and left on its target (``scim_conformance.budget``)."""
@@ -509,13 +516,17 @@ class _Session:
         check = getattr(report, "scim_check", None)
         if check:
             self.results.ran.add(check)
-        outcomes = getattr(report, "scim_outcomes", None)
-        if outcomes:
-            self.results.add_outcomes(json.loads(outcomes))
-        if not report.failed:
-            return
-        found = getattr(report, "scim_findings", None)
-        self.results.add_failure(report.nodeid, json.loads(found) if found else None)
+        results = self.results
+        results.add_test_report(report.when, report.outcome)
+        # Strings put on the report by this plugin (reporting.testcase), in this process or a worker.
+        if outcomes := getattr(report, "scim_outcomes", None):
+            results.add_outcomes(json.loads(outcomes))
+        if found := getattr(report, "scim_findings", None):
+            results.add_findings(report.nodeid, json.loads(found))
+        if checks := getattr(report, "scim_checks", None):
+            results.checks += json.loads(checks)
+        if error := getattr(report, "scim_error", None):
+            results.errors.append(json.loads(error))
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
@@ -540,12 +551,9 @@ class _Session:
             return
         if setup_error(config) is not None:
             session.exitstatus = EXIT_SETUP
-        # Findings that do not gate (rfc, without --scim-strict) are reported and do not
-        # fail the run (CONTRACT §5). A failure that is not a finding (a harness error) always gates.
+        # Findings that do not gate (rfc, without --scim-strict) left their tests passing
+        # (reporting.testcase), so the exit status already follows the gate (CONTRACT §5).
         strict = bool(config.getoption("scim_strict"))
-        reported_only = self.results.only_findings_that_do_not_gate(strict=strict)
-        if session.exitstatus == pytest.ExitCode.TESTS_FAILED and reported_only:
-            session.exitstatus = pytest.ExitCode.OK
         self._baseline(session, strict)
         path = config.getoption("scim_json")
         if path:
@@ -554,6 +562,7 @@ class _Session:
             write_summary(
                 Path(path),
                 self.results,
+                started=self.started,
                 url=config.getoption("scim_url"),
                 profiles=config.getoption("okta_profile"),
                 strict=strict,
@@ -621,20 +630,6 @@ class _Session:
             terminalreporter.write_line(f"  not cleaned up: {line}")
         for line in self.footprint.lines(run_budget(config)):
             terminalreporter.write_line(line)
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_html_results_summary(
-    prefix: list[str], summary: list[str], postfix: list[str], session: Any
-) -> None:
-    """The HTML report opens with the operation matrix."""
-    plugin = session.config.pluginmanager.get_plugin("scim-conformance-session")
-    if plugin is None or not plugin.results.outcomes:
-        return
-    from .reporting.html import matrix_table
-
-    profiles = selected_profiles(session.config)
-    prefix.append(matrix_table(plugin.results.matrix(profiles), profiles))
 
 
 @pytest.fixture(scope="session")

@@ -3,8 +3,8 @@
 Suites call ``probe.request(...)`` and the ``expect_*`` helpers. A failed
 ``security`` or ``okta`` expectation raises at once (it stops the sequence); an
 ``rfc`` one is kept and the test goes on, so a tolerated deviation never hides
-what would break Okta. The plugin turns kept findings into a failed report when
-the test otherwise passes.
+what would break Okta. The plugin raises kept findings when the test otherwise
+passes: reported, and failing the test only when they gate (``--scim-strict``).
 """
 
 from __future__ import annotations
@@ -60,6 +60,9 @@ class Probe:
     """What the target's own ``/Schemas`` says it stores (the session's, read once): an attribute
     outside the stored table (CONTRACT §4) is judged, at rfc, only when claimed."""
     kept: list[ConformanceFailure] = field(default_factory=list)
+    judged: dict[str, Severity | None] = field(default_factory=dict)
+    """Every check this test judged, passed or not, with the severity a failure of it has (None:
+    it depends on what fails, as for a schema) — summary.json lists each check run, not only findings."""
     account: str = ""
     """Whose allowance the POSTs of this probe count against (the test's node id; ``budget``)."""
     examples: Examples | None = None
@@ -224,6 +227,7 @@ class Probe:
             return
         violations = schemas.validate(kind, json_or_none(response))
         base = kind.split(":")[0]
+        self.judged.setdefault(f"schema.{base.lower()}", None)
         source = schemas.SOURCES.get(base, "RFC 7643")
         # Okta reads no discovery endpoint (okta-requests.md §10): a fault there is rfc at
         # most, however the schema grades the same fault in the lists Okta does read.
@@ -321,6 +325,7 @@ class Probe:
         """Stop the test with this finding (and any kept ones)."""
         __tracebackhide__ = True
         failure = self.finding(title, expected=expected, got=got, **kwargs)
+        self.judged.setdefault(failure.check, failure.severity)
         failure.others = tuple(self.kept)
         self.kept.clear()
         if self.examples is not None:
@@ -337,9 +342,10 @@ class Probe:
     def expect(self, ok: bool, title: str, *, expected: str, got: str, **kwargs: Any) -> bool:
         """Judge one requirement: security/okta failures stop the test, rfc ones are kept."""
         __tracebackhide__ = True
+        severity: Severity = kwargs.get("severity") or self.severity
+        self.judged.setdefault(kwargs.get("check") or self.check, severity)
         if ok:
             return True
-        severity: Severity = kwargs.get("severity") or self.severity
         if gates(severity, strict=False):
             self.fail(title, expected=expected, got=got, **kwargs)
         finding = self.finding(title, expected=expected, got=got, **kwargs)

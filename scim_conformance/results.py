@@ -1,10 +1,10 @@
-"""What a run found: its findings, its failed tests, and what the cleanup did.
+"""What a run found: its findings, its tests and checks with their outcomes, its errors, and the cleanup.
 
 The plugin fills one :class:`RunResults` per session (on the xdist controller,
-from the workers' reports and cleanup outcomes); the exit status, the terminal
-summary and ``--scim-json`` (``reporting.summary``) read it. Whether a finding
+from the workers' reports and cleanup outcomes); the terminal summary, the HTML
+report and ``--scim-json`` (``reporting.summary``) read it. Whether a finding
 fails the run is :func:`scim_conformance.core.terms.gates`, here applied to the
-whole run.
+whole run (each test's report already follows it: ``reporting.testcase``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,10 @@ from .outcomes import Outcome, matrix
 if TYPE_CHECKING:
     from .baseline import Baseline
 
-__all__ = ["RunResults"]
+__all__ = ["TEST_OUTCOMES", "RunResults"]
+
+TEST_OUTCOMES = ("passed", "failed", "errored", "skipped")
+"""How summary.json and the HTML report count tests (pytest's outcomes; errors of setup or teardown)."""
 
 
 @dataclass(slots=True)
@@ -27,15 +30,20 @@ class RunResults:
     """Findings and cleanup totals collected across a run."""
 
     findings: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    """The findings of each test that failed on a finding, by node id (``findings.to_dict`` form)."""
-    failed: set[str] = field(default_factory=set)
-    """Node ids of the tests that failed, with a finding or not (a harness error has none)."""
+    """The findings of each test, by node id (``findings.to_dict`` form): a test whose findings do
+    not gate passed, and still has them."""
     cleanup: dict[str, int] = field(default_factory=lambda: {"created": 0, "requests": 0})
     """Resources the run created, and requests its cleanup sent."""
     leftovers: list[str] = field(default_factory=list)
     """Resources the cleanup could not remove, one line each."""
     outcomes: list[Outcome] = field(default_factory=list)
     """Each test's verdict per Okta operation and profile (:mod:`scim_conformance.outcomes`)."""
+    tests: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TEST_OUTCOMES, 0))
+    """How many tests passed, failed, errored (setup or teardown) and were skipped, as pytest counts."""
+    checks: list[dict[str, Any]] = field(default_factory=list)
+    """Every check each test ran, with its outcome (``reporting.testcase.checks_of_test``)."""
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    """Each error of a test (not a finding: the harness or a fixture broke), with its traceback."""
     ran: set[str] = field(default_factory=set)
     """The check ids marked on the tests that ran (a call phase), to tell a fixed check from one not run."""
     baseline: Baseline | None = None
@@ -55,11 +63,18 @@ class RunResults:
         """The run's verdict per Okta operation (rows) and profile (columns)."""
         return matrix(self.outcomes, list(profiles))
 
-    def add_failure(self, nodeid: str, found: Iterable[dict[str, Any]] | None = None) -> None:
-        """A failed test, and its findings if it failed on a finding (None: it did not)."""
-        self.failed.add(nodeid)
-        if found is not None:
-            self.findings[nodeid] = list(found)
+    def add_test_report(self, when: str, outcome: str) -> None:
+        """Count one phase's report as pytest does: the call's outcome; a setup or teardown failure errors."""
+        if when == "call" and outcome in self.tests:
+            self.tests[outcome] += 1
+        elif outcome == "failed":
+            self.tests["errored"] += 1
+        elif when == "setup" and outcome == "skipped":
+            self.tests["skipped"] += 1
+
+    def add_findings(self, nodeid: str, found: Iterable[dict[str, Any]]) -> None:
+        """A test's findings (in a failed test, or one whose findings do not gate and so passed)."""
+        self.findings[nodeid] = list(found)
 
     def add_cleanup(self, outcome: Mapping[str, Any]) -> None:
         """One process's cleanup outcome (``cleanup.Tracker.clean_up``): totals add up."""
@@ -79,15 +94,3 @@ class RunResults:
     def gating(self, *, strict: bool) -> bool:
         """Whether some finding fails the run."""
         return any(self.finding_gates(f, strict=strict) for f in self.all_findings())
-
-    def only_findings_that_do_not_gate(self, *, strict: bool) -> bool:
-        """Whether tests failed, and each only on findings that do not fail the run.
-
-        A failed test without a finding (a harness error) is not one of those: it
-        always fails the run.
-        """
-        return bool(self.failed) and all(
-            nodeid in self.findings
-            and not any(self.finding_gates(f, strict=strict) for f in self.findings[nodeid])
-            for nodeid in self.failed
-        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,8 +18,30 @@ for _folder in (_HERE, _HERE / "server"):
     if str(_folder) not in sys.path:
         sys.path.insert(0, str(_folder))
 
+# Imported here, once, not inside a test: pytester takes modules imported during a test out
+# of sys.modules again, and a second import makes classes that no longer match the first.
+from summaries import schema_errors, summaries_in  # noqa: E402
+
 # pytester runs the suites (and small made-up test files) in a fresh pytest session.
 pytest_plugins = ["pytester"]
+
+
+@pytest.fixture(autouse=True)
+def _summaries_match_their_schema(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every summary.json a test produces (pytester or CLI runs) is valid against the shipped schema.
+
+    CI scripts read summary.json: a key renamed or a value of another shape must
+    fail here, in the test that wrote it, not in someone's pipeline.
+    """
+    # Asked for only by tests that have them anyway; taken now, so they are torn down after the check.
+    folders = [request.getfixturevalue("tmp_path")] if "tmp_path" in request.fixturenames else []
+    if "pytester" in request.fixturenames:
+        folders.append(request.getfixturevalue("pytester").path)
+    yield
+    for folder in folders:
+        for path in summaries_in(folder):
+            errors = schema_errors(json.loads(path.read_text(encoding="utf-8")))
+            assert not errors, f"{path} does not match summary.schema.json:\n" + "\n".join(errors[:20])
 
 
 @pytest.fixture

@@ -81,6 +81,22 @@ def test_kept_rfc_findings_fail_the_test_that_went_on(pytester: pytest.Pytester,
     assert titles == ["first deviation", "second deviation"]
 
 
+def test_kept_rfc_findings_are_reported_on_a_passing_test_without_strict(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    pytester.makepyfile(KEPT)
+    summary_path = tmp_path / "summary.json"
+    result = pytester.runpytest_inprocess(f"--scim-json={summary_path}", "-rP", "-v")
+    result.assert_outcomes(passed=2)
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(
+        ["*test_two_rfc_deviations PASSED (findings that do not gate)*", "*- first deviation*"]
+    )
+    summary = read_summary(summary_path)
+    assert [f["title"] for f in summary["findings"]] == ["first deviation", "second deviation"]
+    assert summary["tests"]["passed"] == 2 and summary["gating"] is False
+
+
 # -- the probe's requests -----------------------------------------------------------
 
 CREDENTIALS = """

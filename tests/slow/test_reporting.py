@@ -19,7 +19,8 @@ CURL_AUTH = '"Authorization: Bearer $SCIM_TOKEN"'
 
 
 def test_failure_shows_requirement_exchanges_and_curl(pytester: pytest.Pytester) -> None:
-    result = run_suites(pytester, *mutant_args("no_location"), "-k", "location and Users")
+    # Strict: an rfc finding fails its test only then (without, it is the passing test's output).
+    result = run_suites(pytester, *mutant_args("no_location"), "--scim-strict", "-k", "location and Users")
     result.assert_outcomes(failed=1, deselected=result.parseoutcomes()["deselected"])
     result.stdout.fnmatch_lines(
         [
@@ -66,7 +67,8 @@ def test_json_summary_lists_each_finding_fully(pytester: pytest.Pytester, tmp_pa
 
 def test_junit_properties_name_the_check(pytester: pytest.Pytester, tmp_path: Path) -> None:
     junit = tmp_path / "junit.xml"
-    run_suites(pytester, *mutant_args("no_location"), f"--junitxml={junit}")
+    # Strict, so the rfc finding fails its case (tests/slow/test_reports_agree.py: without it).
+    run_suites(pytester, *mutant_args("no_location"), "--scim-strict", f"--junitxml={junit}")
     failed = [case for case in ET.parse(junit).iter("testcase") if case.find("failure") is not None]
     assert len(failed) == 2  # /Users and /Groups
     for case in failed:
