@@ -33,10 +33,11 @@ def test_a_baseline_covers_its_checks_at_their_severity_or_milder() -> None:
 
 def test_baselined_findings_do_not_gate_the_run_and_new_ones_do() -> None:
     results = RunResults(baseline=Baseline({"a.b": "okta"}))
-    results.add_failure("t::one", [_finding("a.b")])
-    assert not results.gating(strict=False) and results.only_findings_that_do_not_gate(strict=False)
-    results.add_failure("t::two", [_finding("a.c")])
-    assert results.gating(strict=False) and not results.only_findings_that_do_not_gate(strict=False)
+    results.add_findings("t::one", [_finding("a.b")])
+    assert not results.gating(strict=False)
+    assert not results.finding_gates(_finding("a.b"), strict=False)
+    results.add_findings("t::two", [_finding("a.c")])
+    assert results.gating(strict=False) and results.finding_gates(_finding("a.c"), strict=False)
 
 
 def test_fixed_means_a_test_holding_the_check_ran_and_found_nothing() -> None:
