@@ -15,6 +15,7 @@ where the package is installed loads it.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
@@ -44,22 +45,45 @@ _setup_error_key = pytest.StashKey[str]()
 _plan_key = pytest.StashKey["Plan"]()
 
 
+# ArgumentTypeError, not ValueError: argparse then shows our message ("not a count: 'x'")
+# instead of the function's name ("invalid _count value").
 def _count(text: str) -> int:
     if not text.isdigit():
-        raise ValueError(f"not a count: {text!r}")
+        raise argparse.ArgumentTypeError(f"not a count: {text!r}")
     return int(text)
+
+
+def _examples(text: str) -> int:
+    # hypothesis refuses max_examples=0 only once the session has started (an
+    # INTERNALERROR): refused here, it is a usage error.
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive count: {text!r}")
+    return int(text)
+
+
+def _seconds(text: str) -> float:
+    # httpx reads a timeout of 0 as "fail at once": every request would time out.
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not seconds > 0 or seconds == float("inf"):
+        raise argparse.ArgumentTypeError(f"not a positive number of seconds: {text!r}")
+    return seconds
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("scim", "SCIM conformance (scim-conformance)")
     group.addoption(
         "--scim-url",
+        metavar="URL",
         default=os.environ.get("SCIM_URL"),
         help="SCIM root URL of the target, e.g. https://zentral/public/realms/<uuid>/scim/v2 "
         "(env SCIM_URL; default: the embedded reference server, in-process)",
     )
     group.addoption(
         "--scim-token",
+        metavar="TOKEN",
         default=os.environ.get("SCIM_TOKEN"),
         help="bearer token for the target (env SCIM_TOKEN, the documented way to pass it)",
     )
@@ -74,7 +98,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--scim-ca-bundle", metavar="PATH", help="CA bundle to verify the target's certificate with"
     )
     group.addoption(
-        "--scim-timeout", type=float, default=60.0, help="request timeout in seconds (default 60, as Okta)"
+        "--scim-timeout",
+        metavar="S",
+        type=_seconds,
+        default=60.0,
+        help="request timeout in seconds (default 60, as Okta)",
     )
     group.addoption(
         "--scim-strict", action="store_true", help="rfc findings fail the run too (default: reported only)"
@@ -82,7 +110,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--scim-json", metavar="PATH", help="write the findings summary as JSON to PATH")
     group.addoption(
         "--scim-examples",
-        type=int,
+        type=_examples,
         metavar="N",
         help="examples per property test (default: from --hypothesis-profile dev|ci|thorough)",
     )
@@ -108,6 +136,7 @@ def pytest_configure(config: pytest.Config) -> None:
     from .hypothesis_settings import register
 
     register()
+    _check_hypothesis_profile(config)
     config.addinivalue_line(
         "markers",
         f"check(id, *, severity, requirement, profiles={PROFILES!r}, operation=''): "
@@ -120,6 +149,27 @@ def pytest_configure(config: pytest.Config) -> None:
         "run's pool (scim_conformance.budget)",
     )
     config.pluginmanager.register(_Session(config), "scim-conformance-session")
+
+
+def _check_hypothesis_profile(config: pytest.Config) -> None:
+    """An unknown ``--hypothesis-profile`` is a usage error, not hypothesis's INTERNALERROR later."""
+    from hypothesis import settings
+    from hypothesis.errors import InvalidArgument
+
+    try:
+        name = config.getoption("--hypothesis-profile")
+    except ValueError:  # hypothesis's plugin not loaded
+        return
+    if name is None:
+        return
+    try:
+        settings.get_profile(name)
+    except InvalidArgument:
+        from .hypothesis_settings import PROFILES as KNOWN
+
+        raise pytest.UsageError(
+            f"--hypothesis-profile {name!r} is not a registered profile (use one of {', '.join(KNOWN)})"
+        ) from None
 
 
 @pytest.hookimpl(trylast=True)
