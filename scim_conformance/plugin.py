@@ -516,6 +516,12 @@ class _Session:
         self.results = RunResults()
         self.footprint = RunFootprint()
         """What the run sent and left on its target (``scim_conformance.budget``)."""
+        self.interrupted = False
+        """Whether Ctrl-C stopped the run (its cleanup and reports still happen)."""
+
+    @pytest.hookimpl(tryfirst=True)  # before pytest's terminal reporter, which can fail in this hook
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        self.interrupted = True
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         outcomes = getattr(report, "scim_outcomes", None)
@@ -568,6 +574,8 @@ class _Session:
                 exit_code=int(session.exitstatus),
                 setup_error=setup_error(config),
                 footprint=self.footprint.to_dict(run_budget(config)),
+                # (130: the CLI noted a Ctrl-C that Python lost in the last test.)
+                interrupted=self.interrupted or int(session.exitstatus) == 130,
             )
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:

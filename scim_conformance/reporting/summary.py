@@ -1,6 +1,6 @@
 """``--scim-json PATH``: the machine-readable summary a CI pipeline reads.
 
-    {"target", "embedded", "profiles", "strict", "exit_code", "setup_error",
+    {"target", "embedded", "profiles", "strict", "exit_code", "interrupted", "setup_error",
      "counts": {"security", "okta", "rfc"}, "gating": bool,
      "operations": {operation: {profile: outcome or null}},
      "findings": [finding…], "root_causes": [finding + occurrences, examples…],
@@ -15,6 +15,7 @@ Each finding is the dict of :func:`scim_conformance.findings.to_dict`, test by
 test; ``root_causes`` holds each root cause once (:mod:`.grouping`) with its
 ``occurrences`` and first ``examples`` (test, title), as the terminal lists them. Exchanges are
 redacted at recording time, so the file holds no secret.
+``interrupted`` is true when Ctrl-C stopped the run (what ran is reported, and cleaned up).
 ``gating`` says whether some finding fails the run (:func:`scim_conformance.core.terms.gates`).
 ``footprint`` is what the run sent and left on the target (``reporting.footprint``):
 ``remaining`` users stay, deactivated, on a target that does not delete users.
@@ -41,6 +42,7 @@ def write_summary(
     exit_code: int,
     setup_error: str | None,
     footprint: dict[str, Any] | None = None,
+    interrupted: bool = False,
 ) -> None:
     """Write the summary of a run against ``url`` (None: the embedded reference server)."""
     summary: dict[str, Any] = {
@@ -49,6 +51,7 @@ def write_summary(
         "profiles": profiles,
         "strict": strict,
         "exit_code": exit_code,
+        "interrupted": interrupted,
         "setup_error": setup_error,
         "counts": results.counts(),
         "gating": results.gating(strict=strict),
