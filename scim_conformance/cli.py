@@ -237,6 +237,7 @@ def _run(args: argparse.Namespace, extra: list[str]) -> int:
     """Run the suites; the exit code is one of :mod:`scim_conformance.exits`' four."""
     import pytest
 
+    from .console import Console
     from .exits import ExitCodes, UsageProblem, documented
     from .resources import suites_dir
 
@@ -265,7 +266,7 @@ def _run(args: argparse.Namespace, extra: list[str]) -> int:
                 f"--scim-json={reports / 'summary.json'}",
                 *[a for a in extra if a != "--"],
             ],
-            plugins=[codes],
+            plugins=[codes, Console(suites)],
         )
     except UsageProblem as exc:
         raise CliError(str(exc)) from None

@@ -94,6 +94,8 @@ def test_a_gating_finding_is_exit_1(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stdout + result.stderr
     summary = json.loads((tmp_path / "reports" / "summary.json").read_text())
     assert summary["exit_code"] == 1 and summary["counts"]["okta"] > 0 and summary["interrupted"] is False
+    # The short summary names the test by its node id in the suites, not by a path from the cwd.
+    assert "FAILED test_okta_sequences.py::test_user_lifecycle[oin]" in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -130,6 +132,19 @@ def test_real_pytest_options_still_pass_through(tmp_path: Path) -> None:
     result = run_cli("run", "-q", "-x", "--tb=line", "-p", "no:randomly", "-k", "connection", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "4 passed" in result.stdout
+
+
+def test_the_header_names_the_target_and_profiles_and_paths_are_the_suites(tmp_path: Path) -> None:
+    result = run_cli("run", "--okta-profile", "aiw", "-k", "connection or round_trip", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "scim-conformance: target the embedded reference server (in-process); Okta profiles aiw; "
+        "hypothesis profile dev"
+    )
+    # The suites' files, as from their own directory (not ../../…/site-packages/…).
+    shown = [line.split()[0] for line in lines if line.startswith("test_") and ".py " in line]
+    assert shown == ["test_connection.py", "test_okta_sequences.py", "test_properties.py"], lines
 
 
 def test_version_and_help_exit_0(tmp_path: Path) -> None:
