@@ -18,6 +18,7 @@ one line.
 from __future__ import annotations
 
 import difflib
+import os
 import signal
 import threading
 import warnings
@@ -101,6 +102,9 @@ class ExitCodes:
         self.ctrl_c = False
         """Whether SIGINT arrived, even where its KeyboardInterrupt was swallowed."""
         self._previous: Any = None
+        self._workers: dict[str, int] = {}
+        """Under xdist: each running worker's process id, by worker id."""
+        self._distributed = False
         self.nothing_selected: str | None = None
         """Why no test ran, when the selection matched none (the CLI prints it)."""
 
@@ -140,11 +144,39 @@ class ExitCodes:
             self._previous = None
 
     def _on_sigint(self, signum: int, frame: FrameType | None) -> None:
-        self.ctrl_c = True
-        raise KeyboardInterrupt
+        first, self.ctrl_c = not self.ctrl_c, True
+        if first and self._workers:
+            # Under xdist each worker cleans up what it created, and sends the outcome
+            # when its session ends: the controller must not stop listening first (a
+            # KeyboardInterrupt here would, and xdist would then kill the workers). The
+            # workers are interrupted instead (a terminal's Ctrl-C reaches them too:
+            # each counts only the first, scim_conformance.plugin); xdist stops the
+            # run once they have finished, as for any interrupted worker.
+            for pid in self._workers.values():
+                try:
+                    os.kill(pid, signal.SIGINT)
+                except OSError:
+                    pass  # already gone
+            return
+        raise KeyboardInterrupt  # a second Ctrl-C under xdist: stop now
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodeready(self, node: Any) -> None:
+        self._distributed = True
+        # execnet keeps a popen'd worker's subprocess.Popen; other gateways (ssh) have
+        # none, and are then not interrupted by the controller.
+        pid = getattr(getattr(getattr(node.gateway, "_io", None), "popen", None), "pid", None)
+        if isinstance(pid, int):
+            self._workers[str(node.gateway.id)] = pid
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        self._workers.pop(str(node.gateway.id), None)
 
     def pytest_runtest_logfinish(self, nodeid: str, location: Any) -> None:
-        if self.ctrl_c and not self.interrupted:
+        # Not on an xdist controller: its test boundaries are the workers', and raising
+        # there would stop it listening to them.
+        if self.ctrl_c and not self.interrupted and not self._distributed:
             raise KeyboardInterrupt  # pytest stops the run as for any Ctrl-C: cleanup, reports, 130
 
     # tryfirst: pytest's terminal reporter, in the same hook, can itself fail on the

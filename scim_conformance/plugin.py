@@ -149,6 +149,32 @@ def pytest_configure(config: pytest.Config) -> None:
         "run's pool (scim_conformance.budget)",
     )
     config.pluginmanager.register(_Session(config), "scim-conformance-session")
+    if hasattr(config, "workerinput"):
+        _count_only_the_first_ctrl_c()
+
+
+def _count_only_the_first_ctrl_c() -> None:
+    """In an xdist worker: the first SIGINT interrupts the test, later ones do not stop the cleanup.
+
+    A terminal's Ctrl-C reaches every process of its group, and ``scim-conformance
+    run`` also forwards it to the workers (``scim_conformance.exits``): a worker may
+    get it twice, and the second would stop the cleanup of what it created. A
+    worker that does not finish is still stopped by xdist (execnet kills it).
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    seen = False
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        nonlocal seen
+        if not seen:
+            seen = True
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, on_sigint)
 
 
 def _check_hypothesis_profile(config: pytest.Config) -> None:
@@ -518,6 +544,7 @@ class _Session:
         """What the run sent and left on its target (``scim_conformance.budget``)."""
         self.interrupted = False
         """Whether Ctrl-C stopped the run (its cleanup and reports still happen)."""
+        self._workers_down: set[str] = set()
 
     @pytest.hookimpl(tryfirst=True)  # before pytest's terminal reporter, which can fail in this hook
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
@@ -535,6 +562,12 @@ class _Session:
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
         # xdist: each worker cleans up its own resources and sends the outcome here.
+        # Once per worker: xdist calls this twice for a worker interrupted by Ctrl-C
+        # (when it finishes, then as "errordown"), which counted its cleanup twice.
+        worker = str(node.gateway.id)
+        if worker in self._workers_down:
+            return
+        self._workers_down.add(worker)
         output = getattr(node, "workeroutput", {}).get("scim_cleanup")
         if output:
             self._add_cleanup(json.loads(output))

@@ -240,3 +240,44 @@ def test_a_200_that_is_not_scim_stops_at_the_preflight(tmp_path: Path, login_pag
     assert " passed" not in result.stdout and " failed" not in result.stdout
     summary = json.loads((tmp_path / "reports" / "summary.json").read_text())
     assert summary["exit_code"] == 2 and "not a SCIM ListResponse" in summary["setup_error"]
+
+
+def test_ctrl_c_under_xdist_is_130_and_adds_up_every_worker_s_cleanup(tmp_path: Path) -> None:
+    from live_targets import read_log, reference_server, scim_path
+
+    token, log = "ctrl-c-" + os.urandom(8).hex(), tmp_path / "requests.jsonl"
+    environ = {k: v for k, v in os.environ.items() if k not in ("SCIM_URL", "SCIM_TOKEN")}
+    out = tmp_path / "stdout"
+
+    def created(kind: str) -> int:
+        entries = read_log(log) if log.exists() else []
+        return sum(
+            1 for e in entries if e["method"] == "POST" and scim_path(e) == [kind] and e["status"] == 201
+        )
+
+    with reference_server(tmp_path, token, log=log) as served, out.open("w") as stdout:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "scim_conformance", "run", "-n", "2", "-k", "properties"],
+            cwd=tmp_path, env={**environ, "SCIM_URL": served.base_url, "SCIM_TOKEN": token},
+            stdout=stdout, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 90
+            while created("Users") < 3:  # both workers under way, users to clean up
+                assert process.poll() is None and time.monotonic() < deadline, out.read_text()
+                time.sleep(0.1)
+            process.send_signal(signal.SIGINT)  # to the controller only: it interrupts the workers
+            _, stderr_text = process.communicate(timeout=120)
+        finally:
+            process.kill()
+        users, groups = created("Users"), created("Groups")
+    assert process.returncode == 130, out.read_text() + stderr_text
+    assert "Traceback" not in stderr_text
+    summary = json.loads((tmp_path / "reports" / "summary.json").read_text())
+    assert summary["interrupted"] is True and summary["exit_code"] == 130
+    # The totals are every worker's, counted once: what the server saw created.
+    footprint = summary["footprint"]
+    assert (footprint["users"]["created"], footprint["groups"]["created"]) == (users, groups)
+    assert summary["cleanup"]["created"] == users + groups
+    assert summary["cleanup"]["requests"] == users + groups and summary["cleanup"]["leftovers"] == []
+    assert footprint["groups"]["remaining"] == 0
