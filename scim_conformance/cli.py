@@ -1,7 +1,7 @@
 """The ``scim-conformance`` command: ``serve`` the reference server, ``run`` the suites.
 
 Bad usage gets one line on stderr and exit code 2 (argparse's convention),
-never a traceback.
+never a traceback. ``run``'s exit codes are :mod:`scim_conformance.exits`'.
 """
 
 from __future__ import annotations
@@ -14,9 +14,16 @@ import sys
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
-EXIT_USAGE = 2
+from .exits import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_USAGE
+
+_EXIT_CODES = """exit codes:
+  0    no gating finding (rfc findings do not gate without --scim-strict)
+  1    a gating finding (security, okta; rfc with --scim-strict), or a test error
+  2    the set-up is broken (preflight) or a usage error: unknown option, bad option value,
+       a selection (-k, -m) that matches no test
+  130  interrupted (Ctrl-C), after cleanup and reports"""
 
 
 def _realm_uuid(text: str) -> str:
@@ -54,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="scim-conformance", description="Prove a SCIM 2.0 service provider works with Okta."
     )
+    parser.add_argument("--version", action="version", version=f"scim-conformance {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = commands.add_parser(
@@ -82,33 +90,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--tls-key", type=Path, metavar="PEM", help="the private key of --tls-cert")
 
-    run = commands.add_parser(
-        "run",
-        help="run the conformance suites (default: against the embedded reference server)",
-        description="Run the suites and write report.html, junit.xml and summary.json. Every other "
-        "option is passed to pytest: --scim-url URL (or env SCIM_URL), --scim-token (or env "
-        "SCIM_TOKEN), --okta-profile aiw|oin|all, --scim-strict, --scim-insecure, "
-        "--scim-ca-bundle PATH, --scim-timeout S, -k EXPR, -n 2 ...",
-    )
-    run.add_argument(
-        "--reports", type=Path, default=Path("reports"), help="report directory (default reports/)"
-    )
-    run.add_argument(
-        "--check",
-        action="append",
-        default=[],
-        metavar="ID",
-        help="run only the tests holding this check, or the checks below this prefix (repeatable)",
-    )
-    run.add_argument(
-        "--baseline",
-        type=Path,
-        metavar="FILE",
-        help="known findings (by check id): reported, not failing the run; new ones fail it",
-    )
-    run.add_argument(
-        "--write-baseline", type=Path, metavar="FILE", help="write this run's gating findings to FILE"
-    )
+    run = commands.add_parser("run", add_help=False, **_RUN_TEXT)
+    run.add_argument("-h", "--help", action=_RunHelp, help="show this help message and exit")
+    _add_run_options(run)
 
     checks = commands.add_parser(
         "checks", help="list every check: id, severity, profiles, suite, requirement"
@@ -151,12 +135,73 @@ def _target_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scim-timeout", type=float, default=60.0, help="request timeout in s (default 60)")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args, extra = parser.parse_known_args(argv)
-    if extra and args.command != "run":
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+_RUN_TEXT: dict[str, Any] = {
+    "help": "run the conformance suites (default: against the embedded reference server)",
+    # Raw text (for the exit-code table): the description is wrapped by hand.
+    "description": "Run the suites and write report.html, junit.xml and summary.json.\n"
+    "Every other option goes to pytest: the ones below, and pytest's own\n"
+    "(-k EXPR, -m MARKEXPR, -x, -q, -n N with pytest-xdist, ...).",
+    "epilog": _EXIT_CODES,
+    "formatter_class": argparse.RawDescriptionHelpFormatter,
+}
+
+
+def _add_run_options(run: argparse.ArgumentParser) -> None:
+    run.add_argument(
+        "--reports", type=Path, default=Path("reports"), help="report directory (default reports/)"
+    )
+    run.add_argument(
+        "--check",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="run only the tests holding this check, or the checks below this prefix (repeatable)",
+    )
+    run.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="known findings (by check id): reported, not failing the run; new ones fail it",
+    )
+    run.add_argument(
+        "--write-baseline", type=Path, metavar="FILE", help="write this run's gating findings to FILE"
+    )
+
+
+class _RunHelp(argparse.Action):
+    """``run --help``: run's own options, then the pass-through ones from the plugins' definitions."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        from .passthrough import add_to, pass_through_options
+
+        # A parser only shown, never parsed: the pass-through options stay pytest's to parse.
+        shown = _Parser(prog=parser.prog, **{k: v for k, v in _RUN_TEXT.items() if k != "help"})
+        _add_run_options(shown)
+        add_to(
+            shown.add_argument_group("passed to pytest (the scim-conformance plugin)"), pass_through_options()
+        )
+        shown.print_help()  # to stdout, as argparse's own --help
+        parser.exit(0)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
+        return version("scim-conformance")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        parser = _parser()
+        args, extra = parser.parse_known_args(argv)
+        if extra and args.command != "run":
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
         if args.command == "serve":
             return _serve(args)
         if args.command == "checks":
@@ -174,6 +219,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # devnull so the interpreter's final flush does not raise again (Python docs, signal).
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except KeyboardInterrupt:
+        # Ctrl-C outside pytest's session: during start-up (nothing created yet), or
+        # a second Ctrl-C, which stops the cleanup and the reports too.
+        print("scim-conformance: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 class CliError(Exception):
@@ -365,9 +415,11 @@ def _replay(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, extra: list[str]) -> int:
-    """Exit codes: 0 no gating finding, 1 gating findings, 2 set-up problem (preflight)."""
+    """Run the suites; the exit code is one of :mod:`scim_conformance.exits`' four."""
     import pytest
 
+    from .console import Console
+    from .exits import ExitCodes, UsageProblem, documented
     from .resources import suites_dir
 
     if args.check:
@@ -391,8 +443,9 @@ def _run(args: argparse.Namespace, extra: list[str]) -> int:
     except OSError as exc:
         raise CliError(f"cannot create the report directory {str(reports)!r}: {exc.strerror}") from None
     suites = suites_dir()
-    return int(
-        pytest.main(
+    codes = ExitCodes()
+    try:
+        status = pytest.main(
             [
                 str(suites),
                 "--rootdir",
@@ -411,6 +464,22 @@ def _run(args: argparse.Namespace, extra: list[str]) -> int:
                 *([f"--scim-baseline={args.baseline}"] if args.baseline else []),
                 *([f"--scim-write-baseline={args.write_baseline}"] if args.write_baseline else []),
                 *[a for a in extra if a != "--"],
-            ]
+            ],
+            plugins=[codes, Console(suites)],
         )
-    )
+    except UsageProblem as exc:
+        raise CliError(str(exc)) from None
+    except Exception as exc:
+        # pytest itself failed, after the session's cleanup and reports (its
+        # sessionfinish runs in a finally): seen when its terminal reporter cannot
+        # render the traceback a Ctrl-C interrupted. One line, never a traceback.
+        if not (codes.interrupted or codes.ctrl_c):
+            print(f"scim-conformance: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return EXIT_FINDINGS
+        status = EXIT_INTERRUPTED
+    if codes.nothing_selected is not None:
+        print(f"scim-conformance: error: {codes.nothing_selected}", file=sys.stderr)
+    interrupted = codes.interrupted or codes.ctrl_c
+    if interrupted:
+        print(f"scim-conformance: interrupted: cleaned up, reports written to {reports}/", file=sys.stderr)
+    return documented(int(status), interrupted=interrupted)

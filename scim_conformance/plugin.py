@@ -17,6 +17,7 @@ where the package is installed loads it.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
@@ -48,22 +49,45 @@ _setup_error_key = pytest.StashKey[str]()
 _plan_key = pytest.StashKey["Plan"]()
 
 
+# ArgumentTypeError, not ValueError: argparse then shows our message ("not a count: 'x'")
+# instead of the function's name ("invalid _count value").
 def _count(text: str) -> int:
     if not text.isdigit():
-        raise ValueError(f"not a count: {text!r}")
+        raise argparse.ArgumentTypeError(f"not a count: {text!r}")
     return int(text)
+
+
+def _examples(text: str) -> int:
+    # hypothesis refuses max_examples=0 only once the session has started (an
+    # INTERNALERROR): refused here, it is a usage error.
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive count: {text!r}")
+    return int(text)
+
+
+def _seconds(text: str) -> float:
+    # httpx reads a timeout of 0 as "fail at once": every request would time out.
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not seconds > 0 or seconds == float("inf"):
+        raise argparse.ArgumentTypeError(f"not a positive number of seconds: {text!r}")
+    return seconds
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("scim", "SCIM conformance (scim-conformance)")
     group.addoption(
         "--scim-url",
+        metavar="URL",
         default=os.environ.get("SCIM_URL"),
         help="SCIM root URL of the target, e.g. https://zentral/public/realms/<uuid>/scim/v2 "
         "(env SCIM_URL; default: the embedded reference server, in-process)",
     )
     group.addoption(
         "--scim-token",
+        metavar="TOKEN",
         default=os.environ.get("SCIM_TOKEN"),
         help="bearer token for the target (env SCIM_TOKEN, the documented way to pass it)",
     )
@@ -78,7 +102,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--scim-ca-bundle", metavar="PATH", help="CA bundle to verify the target's certificate with"
     )
     group.addoption(
-        "--scim-timeout", type=float, default=60.0, help="request timeout in seconds (default 60, as Okta)"
+        "--scim-timeout",
+        metavar="S",
+        type=_seconds,
+        default=60.0,
+        help="request timeout in seconds (default 60, as Okta)",
     )
     group.addoption(
         "--scim-strict", action="store_true", help="rfc findings fail the run too (default: reported only)"
@@ -86,7 +114,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--scim-json", metavar="PATH", help="write the findings summary as JSON to PATH")
     group.addoption(
         "--scim-examples",
-        type=int,
+        type=_examples,
         metavar="N",
         help="examples per property test (default: from --hypothesis-profile dev|ci|thorough)",
     )
@@ -128,6 +156,7 @@ def pytest_configure(config: pytest.Config) -> None:
     from .hypothesis_settings import register
 
     register()
+    _check_hypothesis_profile(config)
     config.addinivalue_line(
         "markers",
         f"check(id, *, severity, requirement, profiles={PROFILES!r}, operation=''): "
@@ -154,6 +183,53 @@ def pytest_configure(config: pytest.Config) -> None:
         if missing := unknown(config.getoption("scim_check")):
             raise pytest.UsageError(f"--scim-check {missing[0]}: no check has this id or starts with it")
         config.pluginmanager.register(CheckSelection(config.getoption("scim_check")), "scim-check-selection")
+    if hasattr(config, "workerinput"):
+        _count_only_the_first_ctrl_c()
+
+
+def _count_only_the_first_ctrl_c() -> None:
+    """In an xdist worker: the first SIGINT interrupts the test, later ones do not stop the cleanup.
+
+    A terminal's Ctrl-C reaches every process of its group, and ``scim-conformance
+    run`` also forwards it to the workers (``scim_conformance.exits``): a worker may
+    get it twice, and the second would stop the cleanup of what it created. A
+    worker that does not finish is still stopped by xdist (execnet kills it).
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    seen = False
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        nonlocal seen
+        if not seen:
+            seen = True
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, on_sigint)
+
+
+def _check_hypothesis_profile(config: pytest.Config) -> None:
+    """An unknown ``--hypothesis-profile`` is a usage error, not hypothesis's INTERNALERROR later."""
+    from hypothesis import settings
+    from hypothesis.errors import InvalidArgument
+
+    try:
+        name = config.getoption("--hypothesis-profile")
+    except ValueError:  # hypothesis's plugin not loaded
+        return
+    if name is None:
+        return
+    try:
+        settings.get_profile(name)
+    except InvalidArgument:
+        from .hypothesis_settings import PROFILES as KNOWN
+
+        raise pytest.UsageError(
+            f"--hypothesis-profile {name!r} is not a registered profile (use one of {', '.join(KNOWN)})"
+        ) from None
 
 
 @pytest.hookimpl(trylast=True)
@@ -511,6 +587,13 @@ class _Session:
                 self.results.baseline = read_baseline(Path(path))
             except BaselineError as exc:
                 raise pytest.UsageError(str(exc)) from None
+        self.interrupted = False
+        """Whether Ctrl-C stopped the run (its cleanup and reports still happen)."""
+        self._workers_down: set[str] = set()
+
+    @pytest.hookimpl(tryfirst=True)  # before pytest's terminal reporter, which can fail in this hook
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        self.interrupted = True
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         check = getattr(report, "scim_check", None)
@@ -531,6 +614,12 @@ class _Session:
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
         # xdist: each worker cleans up its own resources and sends the outcome here.
+        # Once per worker: xdist calls this twice for a worker interrupted by Ctrl-C
+        # (when it finishes, then as "errordown"), which counted its cleanup twice.
+        worker = str(node.gateway.id)
+        if worker in self._workers_down:
+            return
+        self._workers_down.add(worker)
         output = getattr(node, "workeroutput", {}).get("scim_cleanup")
         if output:
             self._add_cleanup(json.loads(output))
@@ -569,6 +658,8 @@ class _Session:
                 exit_code=int(session.exitstatus),
                 setup_error=setup_error(config),
                 footprint=self.footprint.to_dict(run_budget(config)),
+                # (130: the CLI noted a Ctrl-C that Python lost in the last test.)
+                interrupted=self.interrupted or int(session.exitstatus) == 130,
             )
 
     def _baseline(self, session: pytest.Session, strict: bool) -> None:

@@ -3,7 +3,7 @@
 Its JSON Schema ships beside this module (``summary.schema.json``, draft 2020-12;
 :func:`schema`), and the harness's own tests validate every summary they produce.
 
-    {"target", "embedded", "profiles", "strict", "exit_code", "setup_error",
+    {"target", "embedded", "profiles", "strict", "exit_code", "interrupted", "setup_error",
      "versions": {"scim-conformance", "pytest", "hypothesis", "httpx", "python"},
      "started": ISO 8601 (UTC), "duration": seconds,
      "tests": {"passed", "failed", "errored", "skipped"},
@@ -23,6 +23,7 @@ Each finding is the dict of :func:`scim_conformance.findings.to_dict`, test by
 test; ``root_causes`` holds each root cause once (:mod:`.grouping`) with its
 ``occurrences`` and first ``examples`` (test, title), as the terminal lists them. Exchanges are
 redacted at recording time, so the file holds no secret.
+``interrupted`` is true when Ctrl-C stopped the run (what ran is reported, and cleaned up).
 ``gating`` says whether some finding fails the run (:func:`scim_conformance.core.terms.gates`).
 ``checks`` lists every check each test ran — its main check (the ``check``
 marker) and every other it judged — as ``pass``, ``fail`` (with the worst
@@ -62,6 +63,7 @@ def write_summary(
     exit_code: int,
     setup_error: str | None,
     footprint: dict[str, Any] | None = None,
+    interrupted: bool = False,
 ) -> None:
     """Write the summary of a run against ``url`` (None: the embedded reference server)."""
     summary: dict[str, Any] = {
@@ -70,6 +72,7 @@ def write_summary(
         "profiles": profiles,
         "strict": strict,
         "exit_code": exit_code,
+        "interrupted": interrupted,
         "setup_error": setup_error,
         "versions": versions(),
         "started": datetime.fromtimestamp(started, UTC).isoformat(timespec="seconds"),
