@@ -71,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
         "SQLite file) and print its SCIM base URL and bearer token, ready to paste into an Okta app's "
         "provisioning settings. Okta needs a public HTTPS URL: serve with --tls-cert/--tls-key on a "
         "reachable host, or keep the default 127.0.0.1 behind a tunnel or reverse proxy that "
-        "terminates TLS (README, 'Debugging Okta').",
+        "terminates TLS (README, 'The reference server'). Ctrl-C stops it.",
     )
     serve.add_argument(
         "--host",

@@ -67,3 +67,4 @@ def test_serve_help_describes_itself(capsys: pytest.CaptureFixture[str]) -> None
     text = output_of(capsys, "serve", "--help")
     assert "Serve the reference SCIM server" in text and "Ctrl-C stops it" in text
     assert "--port" in text and "--data" in text
+    assert "--tls-cert" in text and "tunnel" in text
