@@ -20,6 +20,10 @@ for _folder in (_HERE, _HERE / "server"):
 
 # Imported here, once, not inside a test: pytester takes modules imported during a test out
 # of sys.modules again, and a second import makes classes that no longer match the first.
+# httpx imports httpcore lazily (its first transport) and keeps a map of httpcore's exception
+# classes: were httpcore first imported inside a pytester run, the next run's httpcore would
+# raise classes that map misses (a TLS ConnectError escaping the preflight as an INTERNALERROR).
+import httpcore  # noqa: E402, F401
 from summaries import schema_errors, summaries_in  # noqa: E402
 
 # pytester runs the suites (and small made-up test files) in a fresh pytest session.
