@@ -45,7 +45,7 @@ def preflight(target: Target) -> None:
         try:
             response = target.client.get(path, params={"startIndex": 1, "count": 1})
         except httpx.ConnectError as exc:
-            raise HarnessError(_connect_message(url, exc)) from None
+            raise HarnessError(connect_message(url, exc)) from None
         except httpx.TimeoutException:
             raise HarnessError(
                 f"no answer from {url} within {target.client.timeout.read} s: is the server up? "
@@ -117,7 +117,8 @@ def _not_scim_message(url: str, response: httpx.Response) -> str:
     )
 
 
-def _connect_message(url: str, exc: httpx.ConnectError) -> str:
+def connect_message(url: str, exc: httpx.ConnectError) -> str:
+    """Why ``url`` could not be reached and how to fix it, in one sentence (preflight and doctor)."""
     cause: BaseException | None = exc
     while cause is not None:
         if isinstance(cause, ssl.SSLCertVerificationError):

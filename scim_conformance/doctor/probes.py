@@ -23,7 +23,7 @@ from .. import spec
 from ..cleanup import Tracker
 from ..errors import HarnessError
 from ..okta.protocol import OKTA_CONTENT_TYPE, OKTA_TIMEOUT
-from ..preflight import _connect_message as connect_message  # the preflight's wording of the fix
+from ..preflight import connect_message  # the preflight's wording of the fix
 from ..target import Target, remote_target
 from .items import Item
 from .roundtrip import roundtrip
