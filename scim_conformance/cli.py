@@ -57,12 +57,13 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+def parser() -> argparse.ArgumentParser:
+    """The command line of ``scim-conformance`` (its subcommands and their own options)."""
+    command_line = _Parser(
         prog="scim-conformance", description="Prove a SCIM 2.0 service provider works with Okta."
     )
-    parser.add_argument("--version", action="version", version=f"scim-conformance {_version()}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    command_line.add_argument("--version", action="version", version=f"scim-conformance {_version()}")
+    commands = command_line.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = commands.add_parser(
         "serve",
@@ -121,7 +122,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     replay.add_argument("file", type=Path, metavar="FILE", help="the log to replay")
     _target_options(replay)
-    return parser
+    return command_line
 
 
 def _target_options(parser: argparse.ArgumentParser) -> None:
@@ -198,10 +199,10 @@ def _version() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        parser = _parser()
-        args, extra = parser.parse_known_args(argv)
+        command_line = parser()
+        args, extra = command_line.parse_known_args(argv)
         if extra and args.command != "run":
-            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+            command_line.error(f"unrecognized arguments: {' '.join(extra)}")
         if args.command == "serve":
             return _serve(args)
         if args.command == "checks":

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from scim_conformance.cli import _parser
+from scim_conformance.cli import parser
 
 pytestmark = pytest.mark.slow
 
@@ -44,7 +44,7 @@ def test_every_workflow_runs_doctor_and_run_with_the_secrets() -> None:
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
 def test_the_workflow_commands_are_real(path: Path, tmp_path: Path) -> None:
     for argv in commands(path):
-        args, extra = _parser().parse_known_args(argv[1:])
+        args, extra = parser().parse_known_args(argv[1:])
         if args.command != "run":
             assert extra == [], (path.name, argv)
             continue
