@@ -10,6 +10,9 @@ never fails on them): :func:`user_names`, :func:`near_misses`,
 Wide — for rfc-severity properties only: :func:`wide_user_names` (any Unicode
 but surrogates and NUL).
 
+:class:`Marker` is a run marker set per example and read at draw time, so
+that the strategies carrying it are built once, not per example.
+
 Plain functions beside them: :func:`collision_key` (``unique_by`` for
 caseExact=false values), :func:`is_okta_user_name`, :func:`okta_user_id_for`,
 :func:`apply_profile_update` (GET response → Okta's PUT body) and
@@ -29,6 +32,7 @@ from .groups import (
 )
 from .names import (
     OKTA_USER_NAME_MAX,
+    Marker,
     case_variants,
     collision_key,
     is_okta_user_name,
@@ -52,6 +56,7 @@ __all__ = [
     "OKTA_PATCH_CHUNK",
     "OKTA_USER_NAME_MAX",
     "OPERATION_NAMES",
+    "Marker",
     "OktaOperation",
     "OperationName",
     "Profile",

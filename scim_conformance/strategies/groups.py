@@ -30,7 +30,7 @@ from ..core.terms import PROFILES, Profile, is_profile
 from ..okta import requests as okta
 from ..okta.protocol import OKTA_PATCH_CHUNK
 from ..spec import GROUP_SCHEMA, Json
-from .names import check_marker
+from .names import MARKER_MAX, Marker, check_marker, markers
 from .users import free_texts
 
 __all__ = [
@@ -54,7 +54,7 @@ def check_profile(profile: object) -> Profile:
     raise InvalidArgument(f"profile={profile!r} must be {choices} (CONTRACT §2)")
 
 
-def group_names(*, marker: str, max_size: int = 255) -> st.SearchStrategy[str]:
+def group_names(*, marker: str | Marker, max_size: int = 255) -> st.SearchStrategy[str]:
     """Group ``displayName`` values as Okta pushes them (Okta-only), carrying ``marker``.
 
     Free text like :func:`~.users.profile_texts` (any script, emoji, NFC, no
@@ -64,14 +64,20 @@ def group_names(*, marker: str, max_size: int = 255) -> st.SearchStrategy[str]:
     unknown. Draw several with ``unique_by=collision_key`` (``displayName`` is
     unique and caseExact=false).
 
+    ``marker`` may be a :class:`~.names.Marker` slot, read at draw time: the text
+    around it is then sized for the longest marker.
+
     Shrinks toward the marker alone.
     """
-    check_marker(marker)
-    if max_size < len(marker) + 4:
-        raise InvalidArgument(f"max_size={max_size!r} must be at least len(marker) + 4 = {len(marker) + 4}")
-    side = st.none() | free_texts(max_size=(max_size - len(marker) - 2) // 2, exclude='"\\')
+    longest = len(check_marker(marker)) if isinstance(marker, str) else MARKER_MAX
+    if max_size < longest + 4:
+        raise InvalidArgument(f"max_size={max_size!r} must be at least len(marker) + 4 = {longest + 4}")
+    side = st.none() | free_texts(max_size=(max_size - longest - 2) // 2, exclude='"\\')
     return st.builds(
-        lambda before, after: " ".join(part for part in (before, marker, after) if part), side, side
+        lambda before, mark, after: " ".join(part for part in (before, mark, after) if part),
+        side,
+        markers(marker),
+        side,
     )
 
 
@@ -79,7 +85,7 @@ def _group_body(display_name: str) -> Json:
     return {"schemas": [GROUP_SCHEMA], "displayName": display_name, "members": []}
 
 
-def okta_groups(*, marker: str) -> st.SearchStrategy[Json]:
+def okta_groups(*, marker: str | Marker) -> st.SearchStrategy[Json]:
     """``POST /Groups`` bodies exactly as Okta sends them (Okta-only; okta-requests.md §8).
 
     ``{"schemas": [Group], "displayName": <group_names()>, "members": []}``.

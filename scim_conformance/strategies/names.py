@@ -37,7 +37,9 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 __all__ = [
+    "MARKER_MAX",
     "OKTA_USER_NAME_MAX",
+    "Marker",
     "case_variants",
     "collision_key",
     "is_okta_user_name",
@@ -114,14 +116,53 @@ def _is_local_part(local: str) -> bool:
     return not after_separator
 
 
+MARKER_MAX: Final = 40
+"""The longest run marker, in characters."""
+
+
 def check_marker(marker: object) -> str:
     """``marker`` if it is a run marker a strategy can put in a value, else InvalidArgument saying why."""
-    if not isinstance(marker, str) or _MARKER.fullmatch(marker) is None or len(marker) > 40:
+    if not isinstance(marker, str) or _MARKER.fullmatch(marker) is None or len(marker) > MARKER_MAX:
         raise InvalidArgument(
             f"marker={marker!r} must be 1-40 ASCII letters and digits, optionally joined by single "
             "'.', '-' or '_' (the scim_run fixture gives one)"
         )
     return marker
+
+
+class Marker:
+    """A run marker set per example and read at draw time, so that strategies are built once.
+
+    Each example needs a fresh marker (a target keeps users), but building and
+    validating the strategies anew for each one cost more than drawing from them.
+    Build them once with ``marker=slot`` and :meth:`set` the example's marker at
+    its start, before drawing::
+
+        names = user_names(marker=slot)         # once, at import
+        slot.set(f"{run}.lk{number:06d}")       # each example
+        data.draw(names)
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self) -> None:
+        self._value: str | None = None
+
+    def set(self, marker: str) -> str:
+        """Make ``marker`` (checked as :func:`check_marker` does) the one drawn from now on; returns it."""
+        self._value = check_marker(marker)
+        return marker
+
+    def get(self) -> str:
+        """The marker set last; InvalidArgument before any."""
+        if self._value is None:
+            raise InvalidArgument("no marker set: call Marker.set(...) at the start of each example")
+        return self._value
+
+
+def markers(marker: str | Marker) -> st.SearchStrategy[str]:
+    """The marker to put in a drawn value: ``marker`` itself, or a slot's at draw time."""
+    return st.just(check_marker(marker)) if isinstance(marker, str) else st.builds(marker.get)
 
 
 # -- building blocks ------------------------------------------------------------------------------
@@ -170,6 +211,8 @@ def emails() -> st.SearchStrategy[str]:
 
 
 def _user_name(name: str, tag: str | None, domain: str, placement: str, *, marker: str, max_size: int) -> str:
+    if len(marker) + 14 > max_size:  # a slot's marker is known only now
+        raise InvalidArgument(f"max_size={max_size!r} must be at least len(marker) + 14 = {len(marker) + 14}")
     if placement == "subdomain" and _LABEL.fullmatch(marker) is None:
         placement = "suffix"
     for attempt_tag, attempt_domain in ((tag, domain), (None, domain), (None, "example.com")):
@@ -185,7 +228,7 @@ def _user_name(name: str, tag: str | None, domain: str, placement: str, *, marke
     raise AssertionError("unreachable: user_names() checks that max_size leaves room")
 
 
-def user_names(*, marker: str, max_size: int = OKTA_USER_NAME_MAX) -> st.SearchStrategy[str]:
+def user_names(*, marker: str | Marker, max_size: int = OKTA_USER_NAME_MAX) -> st.SearchStrategy[str]:
     """Okta logins (Okta-only): email-shaped ``userName`` values carrying ``marker``.
 
     The local part is words of ASCII or non-ASCII letters (``é``, ``ß``, ``山``;
@@ -196,14 +239,14 @@ def user_names(*, marker: str, max_size: int = OKTA_USER_NAME_MAX) -> st.SearchS
     exactly ``max_size``. Each draw is one value: for several that a target must
     keep apart, use ``unique_by=collision_key``. Targets keep users (Okta never
     deletes them), so a value is free only once per target: give each example a
-    fresh marker when examples create users.
+    fresh marker when examples create users (a :class:`Marker` slot, set per example).
 
     Shrinks toward ``"0.<marker>@example.com"``.
     """
-    check_marker(marker)
-    if not len(marker) + 14 <= max_size <= OKTA_USER_NAME_MAX:
+    shortest = len(marker) + 14 if isinstance(marker, str) else 15
+    if not shortest <= max_size <= OKTA_USER_NAME_MAX:
         raise InvalidArgument(
-            f"max_size={max_size!r} must be between len(marker) + 14 = {len(marker) + 14} "
+            f"max_size={max_size!r} must be between len(marker) + 14 = {shortest} "
             f"and {OKTA_USER_NAME_MAX} (Okta's limit on a login)"
         )
     return st.builds(
@@ -212,7 +255,7 @@ def user_names(*, marker: str, max_size: int = OKTA_USER_NAME_MAX) -> st.SearchS
         st.none() | _words,
         _domains,
         st.sampled_from(_PLACEMENTS),
-        marker=st.just(marker),
+        marker=markers(marker),
         max_size=st.just(max_size),
     )
 
