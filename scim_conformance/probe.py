@@ -153,11 +153,12 @@ class Probe:
             sent_headers.setdefault("Content-Type", OKTA_CONTENT_TYPE)
         started = time.monotonic()
         try:
-            client = self.target.client
-            request = client.build_request(method, url, params=params, content=content, headers=sent_headers)
+            request = self.target.build_request(
+                method, url, params=params, content=content, headers=sent_headers
+            )
             if anonymous:
                 request.headers.pop("Authorization", None)
-            response = client.send(request)
+            response = self.target.client.send(request)
         except httpx.TimeoutException:
             self.fail(
                 f"{method} {path}: no response within {time.monotonic() - started:.0f} s",
