@@ -33,7 +33,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -52,6 +52,7 @@ from scim_conformance.spec import Json
 from scim_conformance.strategies import (
     Marker,
     Profile,
+    Slot,
     apply_membership_change,
     apply_profile_update,
     case_variants,
@@ -95,6 +96,34 @@ _RENAMES = st.none() | group_names(marker=_RENAME_MARKER)
 _PROFILE_UPDATES = st.lists(profile_updates(), min_size=1, max_size=3)
 _ENCODINGS = st.sampled_from(list(ENCODINGS))
 _ACTIVE_VALUES = st.lists(st.booleans(), min_size=1, max_size=6)
+_PUSHES = 8  # membership pushes per example: enough for a member to be removed while another stays
+# What an example drew or created, for the strategies that depend on it.
+_USER_NAME: Slot[str] = Slot()
+_TAKEN: Slot[frozenset[str]] = Slot()
+_LOGINS: Slot[list[str]] = Slot()
+_MEMBER_IDS: Slot[Sequence[str]] = Slot()
+_USERS_BY_ID: Slot[Mapping[str, str]] = Slot()
+_INITIAL: Slot[frozenset[str]] = Slot()
+_NEIGHBOURS = st.lists(
+    near_misses(_USER_NAME, marker=_MARKER, creatable=True), min_size=2, max_size=4, unique_by=collision_key
+)
+_NOBODY = st.lists(
+    near_misses(_USER_NAME, marker=_MARKER).filter(lambda name: collision_key(name) not in _TAKEN.get()),
+    min_size=1,
+    max_size=3,
+    unique_by=collision_key,
+)
+_CREATION_ORDERS = st.builds(
+    lambda logins, order: [logins[i] for i in order if i < len(logins)],
+    st.builds(_LOGINS.get),
+    st.permutations(range(5)),  # the login and up to four neighbours
+)
+_CASE_VARIANTS = st.lists(case_variants(_USER_NAME), min_size=1, max_size=2, unique=True)
+_INITIAL_MEMBERS = member_sets(_MEMBER_IDS)
+_MEMBERSHIP_CHANGES = {
+    profile: membership_changes(profile, _USERS_BY_ID, initial=_INITIAL, max_size=_PUSHES)
+    for profile in ("aiw", "oin")
+}
 
 
 # -- shared helpers ------------------------------------------------------------------------------
@@ -442,28 +471,13 @@ def test_lookup_is_exact(probe: Probe, scim_run: str, scim_pool: Pool, data: st.
     A prefix, substring or normalising match finds a neighbour too.
     """
     probe.begin_example()
-    marker = _marker(scim_run, "lk")
-    user_name = data.draw(_USER_NAMES, label="userName")
-    neighbours = data.draw(
-        st.lists(
-            near_misses(user_name, marker=marker, creatable=True),
-            min_size=2,
-            max_size=4,
-            unique_by=collision_key,
-        ),
-        label="near-miss users",
-    )
-    taken = {collision_key(name) for name in [user_name, *neighbours]}
-    nobody = data.draw(
-        st.lists(
-            near_misses(user_name, marker=marker).filter(lambda name: collision_key(name) not in taken),
-            min_size=1,
-            max_size=3,
-            unique_by=collision_key,
-        ),
-        label="near misses that are no user",
-    )
-    order = data.draw(st.permutations([user_name, *neighbours]), label="creation order")
+    _marker(scim_run, "lk")
+    user_name = _USER_NAME.set(data.draw(_USER_NAMES, label="userName"))
+    neighbours = data.draw(_NEIGHBOURS, label="near-miss users")
+    _TAKEN.set(frozenset(collision_key(name) for name in [user_name, *neighbours]))
+    nobody = data.draw(_NOBODY, label="near misses that are no user")
+    _LOGINS.set([user_name, *neighbours])
+    order = data.draw(_CREATION_ORDERS, label="creation order")
     encoding = data.draw(_ENCODINGS, label="space encoding")
     ids = scim_pool.users(probe, [_okta_user(scim_run, name) for name in order])
     created = list(zip(ids, order, strict=True))
@@ -501,9 +515,8 @@ def test_lookup_ignores_case(probe: Probe, scim_run: str, scim_pool: Pool, data:
     _marker(scim_run, "lc")
     user_name = data.draw(_USER_NAMES, label="userName")
     (user_id,) = scim_pool.users(probe, [_okta_user(scim_run, user_name)])
-    variants = data.draw(
-        st.lists(case_variants(user_name), min_size=1, max_size=2, unique=True), label="case variants"
-    )
+    _USER_NAME.set(user_name)
+    variants = data.draw(_CASE_VARIANTS, label="case variants")
     encoding = data.draw(_ENCODINGS, label="space encoding")
     for variant in variants:
         response = _lookup(probe, variant, encoding)
@@ -565,7 +578,6 @@ def test_deactivation_is_idempotent(
 
 # -- groups: membership --------------------------------------------------------------------------
 
-_PUSHES = 8  # membership pushes per example: enough for a member to be removed while another stays
 
 _USER_GROUPS = (
     "CONTRACT §4 (Group members); RFC 7643 §4.1.2: each member user's read-only groups lists the "
@@ -628,14 +640,14 @@ def test_membership_follows_okta(
     names = data.draw(_MEMBER_NAMES, label="member userNames")
     ids = scim_pool.users(probe, [_okta_user(scim_run, name) for name in names])
     users = dict(zip(ids, names, strict=True))
-    initial = data.draw(member_sets(list(users)), label="members pushed with the group")
+    _USERS_BY_ID.set(users)
+    _MEMBER_IDS.set(list(users))
+    initial = _INITIAL.set(data.draw(_INITIAL_MEMBERS, label="members pushed with the group"))
     group = data.draw(_GROUPS, label="group pushed")
     name = group["displayName"]
     members = [{"value": uid, "display": users[uid]} for uid in users if uid in initial]
     path = f"/Groups/{scim_pool.push_group(probe, okta_profile, name, members)}"
-    changes = data.draw(
-        membership_changes(okta_profile, users, initial=initial, max_size=_PUSHES), label="membership pushes"
-    )
+    changes = data.draw(_MEMBERSHIP_CHANGES[okta_profile], label="membership pushes")
     expected = initial
     _expect_members(probe, path, users, expected, "after the group was pushed")
     for step, change in enumerate(changes, 1):

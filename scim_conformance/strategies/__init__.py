@@ -10,8 +10,9 @@ never fails on them): :func:`user_names`, :func:`near_misses`,
 Wide — for rfc-severity properties only: :func:`wide_user_names` (any Unicode
 but surrogates and NUL).
 
-:class:`Marker` is a run marker set per example and read at draw time, so
-that the strategies carrying it are built once, not per example.
+:class:`Slot` holds a value set per example and read at draw time (a
+:class:`Marker` holds a run marker), so that strategies built on it are built
+once, not per example: the login just drawn, for its near misses.
 
 Plain functions beside them: :func:`collision_key` (``unique_by`` for
 caseExact=false values), :func:`is_okta_user_name`, :func:`okta_user_id_for`,
@@ -33,6 +34,7 @@ from .groups import (
 from .names import (
     OKTA_USER_NAME_MAX,
     Marker,
+    Slot,
     case_variants,
     collision_key,
     is_okta_user_name,
@@ -60,6 +62,7 @@ __all__ = [
     "OktaOperation",
     "OperationName",
     "Profile",
+    "Slot",
     "apply_membership_change",
     "apply_profile_update",
     "case_variants",
