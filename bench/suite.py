@@ -3,41 +3,44 @@
     python bench/suite.py [--quick] [--check]
 
 The default run is what ``scim-conformance run`` does: every suite, both Okta
-profiles, cleanup, and the three reports (HTML, JUnit XML, summary.json). It is
-measured in two places, each next to its floor, alternating within each round
-(floor, run, floor) so that drift on a noisy machine hits both alike:
+profiles, cleanup, and the three reports (HTML, JUnit XML, summary.json). Each
+round measures, in three places, the fixed sequences alone (every suite but the
+property and stateful ones), then the default run:
 
 - on loopback: the reference server served by ``python -m scim_conformance
-  serve`` (a fresh one per round), the run given ``--scim-url``; the floor is the
-  same ``GET /Users?startIndex=1&count=1`` repeated with one ``httpx.Client``
-  against the same server;
-- in-process: the default embedded run (no ``--scim-url``); the floor is the same
-  GET through ``scim_conformance.transport.in_process_client`` on a fresh app.
+  serve`` (a fresh one per round), the runs given ``--scim-url``;
+- in-process: the default embedded run (no ``--scim-url``; each run builds its
+  own empty app);
+- a large target: a fresh served server holding 10,000 users another client
+  POSTed over HTTP before the runs (bench/launch.py's Okta bodies).
+
+The yardstick is each run's own requests replayed raw: captured as sent (method,
+URL, headers, body; unredacted, in the recording transport) and, after the round,
+replayed in order with one bare ``httpx.Client`` against a fresh server of the
+same kind, seeded alike, same realm and token; each id a 201 returns in the replay
+replaces, in later URLs and bodies, the id the run got. Run / raw replay per
+request, within the round, is the harness's overhead (targets: at most 2.0x for
+the default run, 1.5x for the fixed sequences, and the large target's within 10 %
+of the empty one's). The old floor, the same ``GET /Users?startIndex=1&count=1``
+repeated with one client before and after the default run, is kept for context.
+
+On the empty served target, after the runs, scim2-tester's ``check_server``
+(installed by the ``bench`` extra) runs against the same server with its own
+client: per request, ours / its (target: at most 0.5x).
 
 A run's wall time covers ``pytest.main`` from start to end (collection, every
 test, cleanup, reports) in this warm process; requests are counted by the
-session's recorder (preflight and cleanup included). Per request is wall /
-requests. Target: at most 1.5x the floor per request, as the median over rounds
-of the ratio within a round. Cleanup requests / resources created (summary.json)
-must stay at or under 1.0. One cold ``scim-conformance run`` subprocess, start-up
-included, is reported for context.
+session's recorder (preflight and cleanup included). Also reported: the strategy
+objects the harness's code builds per default run (target: at most 100) and the
+hypothesis examples run per second; cleanup requests / resources created
+(summary.json, at most 1.0); where the default run's wall time goes (outside the
+test loop: start-up, preflight, collection, reports; inside the transport; in
+``httpx.Client.send`` around it; in ``schemas.validate``; the rest: the tests'
+own code, hypothesis included); one cold ``scim-conformance run`` subprocess.
 
-A second, fairer floor is reported for context (no target): the same requests,
-replayed raw. The run's requests are captured as sent (method, URL, headers, body;
-unredacted, in the recording transport) and, after the round's second floor,
-replayed in order with one bare ``httpx.Client`` against a fresh server of the
-same kind (a fresh ``serve`` on loopback, a fresh app in-process), same realm and
-token; each id a 201 returns in the replay replaces, in later URLs and bodies, the
-id the run got for that request. Reported: the replay per request, run / replay
-("harness overhead"), and how many replayed requests got another status than in
-the run.
-
-Where the wall time goes is reported too: outside the test loop (start-up,
-preflight, collection, reports), inside the transport (the recorder's durations),
-in ``httpx.Client.send`` around it (client and recording), in
-``schemas.validate``, and the rest (the tests' own code, hypothesis included).
-
-The exit code is 0 (it is a report), or 1 with ``--check`` when a target is missed.
+Figures are medians over rounds of ratios taken within a round, so that drift on
+a noisy machine hits both sides alike. The exit code is 0 (it is a report), or 1
+with ``--check`` when a target is missed.
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,8 +73,15 @@ from scim_conformance.okta.protocol import OKTA_HEADERS
 REPO = Path(__file__).resolve().parents[1]
 STARTUP_TIMEOUT = 30.0
 FLOOR_PATH = "/Users?startIndex=1&count=1"
-TARGET_RATIO = 1.5
 TARGET_CLEANUP = 1.0
+TARGET_DEFAULT_OVERHEAD = 2.0  # a default run per request / its own requests replayed raw
+TARGET_FIXED_OVERHEAD = 1.5  # the same, fixed sequences only (no property or stateful suite)
+TARGET_LARGE_DRIFT = 0.10  # a 10,000-user target's overhead within 10 % of the empty target's
+TARGET_STRATEGIES = 100  # strategy objects the harness builds per default run
+TARGET_TESTER = 0.5  # per request, ours / scim2-tester's, same served server, same round
+FOREIGN_USERS = 10_000
+# The fixed sequences: every suite but the property and stateful ones (hypothesis).
+GENERATED_SUITES = ("test_properties.py", "test_stateful.py")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,13 +96,18 @@ QUICK = Settings(rounds=3, floor=150)
 
 @dataclass
 class Place:
-    """The runs and floors measured in one place (loopback or in-process)."""
+    """The runs and floors measured in one place (loopback or in-process, empty or holding others' users)."""
 
     label: str
+    foreign: int = 0
+    """Users another client created over HTTP before the round (the large target)."""
     runs: list[Run] = field(default_factory=list)
     floors: list[float] = field(default_factory=list)  # seconds per GET, one per round
     replays: list[Replay] = field(default_factory=list)  # the run's requests replayed raw, one per round
     errors: list[str] = field(default_factory=list)
+    fixed: list[Run] = field(default_factory=list)  # the fixed sequences only, one per round
+    fixed_replays: list[Replay] = field(default_factory=list)
+    tester: list[Tester] = field(default_factory=list)  # scim2-tester on the same served server
 
     def ratios(self) -> list[float]:
         return [run.per_request / floor for run, floor in zip(self.runs, self.floors, strict=True)]
@@ -101,6 +116,29 @@ class Place:
         """Run / raw replay, per request, within each round."""
         pairs = zip(self.runs, self.replays, strict=True)
         return [run.per_request / raw.per_request for run, raw in pairs]
+
+    def fixed_overheads(self) -> list[float]:
+        """Fixed sequences only: run / raw replay, per request, within each round."""
+        pairs = zip(self.fixed, self.fixed_replays, strict=True)
+        return [run.per_request / raw.per_request for run, raw in pairs]
+
+    def tester_ratios(self) -> list[float]:
+        """Per request, our default run / scim2-tester's check_server, within each round."""
+        return [run.per_request / t.per_request for run, t in zip(self.runs, self.tester, strict=True)]
+
+
+@dataclass(frozen=True, slots=True)
+class Tester:
+    """One ``scim2_tester.check_server`` run against the served reference server."""
+
+    wall: float
+    requests: int
+    results: int
+    failed: int
+
+    @property
+    def per_request(self) -> float:
+        return self.wall / max(self.requests, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +181,12 @@ class Run:
     cleanup_requests: int
     leftovers: int
     tests: str
+    strategies: int
+    """Strategy objects the harness's code built (not those hypothesis builds inside a draw)."""
+    machine_strategies: int
+    """Those hypothesis's state machine builds for each run of a machine (its rules, its bundles)."""
+    examples: int
+    """Hypothesis examples run (test function calls, shrinking included)."""
     base_url: str
     token: str
     sent: list[Sent] = field(repr=False, compare=False)
@@ -231,6 +275,8 @@ class _Meter:
         self.spent = {"send": 0.0, "validate": 0.0}
         self.sent: list[Sent] = []  # every request through a recording transport, as sent
         self.base_url = self.token = ""
+        self.strategies = self.machine_strategies = 0
+        self.examples = 0
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtestloop(self, session: Any) -> Iterator[None]:
@@ -249,8 +295,41 @@ class _Meter:
             _timed(httpx.Client, "send", self.spent, "send"),
             _timed(schemas, "validate", self.spent, "validate"),
             self.capturing(),
+            self.counting(),
         ):
             yield
+
+    @contextlib.contextmanager
+    def counting(self) -> Iterator[None]:
+        """Count the strategy objects the harness builds, and the hypothesis examples run.
+
+        A strategy object counts when the code that made it is the harness's (a suite,
+        the package), directly or through hypothesis's constructors (``st.lists`` makes
+        several), and not from inside a draw or a validation: what hypothesis builds
+        there it builds whoever asks, and once per strategy object.
+        """
+        from hypothesis.internal.conjecture.engine import ConjectureRunner
+        from hypothesis.strategies._internal.strategies import SearchStrategy
+
+        init, test_function = SearchStrategy.__init__, ConjectureRunner.test_function
+
+        def counted_init(strategy: Any, *args: Any, **kwargs: Any) -> None:
+            built = _built_by_harness(sys._getframe(1))
+            self.strategies += built == "harness"
+            self.machine_strategies += built == "machine"
+            init(strategy, *args, **kwargs)
+
+        def counted_test_function(runner: Any, *args: Any, **kwargs: Any) -> Any:
+            self.examples += 1
+            return test_function(runner, *args, **kwargs)
+
+        SearchStrategy.__init__ = counted_init  # type: ignore[method-assign]
+        ConjectureRunner.test_function = counted_test_function  # type: ignore[method-assign]
+        try:
+            yield
+        finally:
+            SearchStrategy.__init__ = init  # type: ignore[method-assign]
+            ConjectureRunner.test_function = test_function  # type: ignore[method-assign]
 
     @contextlib.contextmanager
     def capturing(self) -> Iterator[None]:
@@ -286,7 +365,30 @@ class _Meter:
             self.base_url, self.token = target.base_url, target.token or ""
 
 
-def run_suites(reports: Path, *options: str) -> Run:
+_HYPOTHESIS = os.sep + "hypothesis" + os.sep
+_OURS = (str(REPO / "scim_conformance"), str(REPO / "suites"))
+_INSIDE_A_DRAW = frozenset({"draw", "do_draw", "validate", "do_validate", "wrapped_strategy", "draw_step"})
+
+
+def _built_by_harness(frame: Any) -> str:
+    """Who asked for the strategy being built: "harness" (its code, outside any draw), "machine"
+    (hypothesis's state machine, setting up one run of it), or "" (hypothesis, inside a draw)."""
+    machine = False
+    while frame is not None:
+        path = frame.f_code.co_filename
+        if _HYPOTHESIS in path:
+            if frame.f_code.co_name in _INSIDE_A_DRAW:
+                return ""
+            machine |= path.endswith("stateful.py")
+        elif path.startswith(_OURS):
+            return "machine" if machine else "harness"
+        else:
+            return ""
+        frame = frame.f_back
+    return ""
+
+
+def run_suites(reports: Path, *options: str, fixed: bool = False) -> Run:
     """The default run in this process, with the arguments ``scim-conformance run`` gives pytest."""
     from scim_conformance import schemas
     from scim_conformance.resources import suites_dir
@@ -300,6 +402,7 @@ def run_suites(reports: Path, *options: str) -> Run:
         f"--junitxml={reports / 'junit.xml'}", f"--scim-json={reports / 'summary.json'}",
         # httpx (the floor) imported anyio before pytest could mark its plugin for rewriting.
         "-W", "ignore::pytest.PytestAssertRewriteWarning",
+        *(f"--ignore={suites / name}" for name in (GENERATED_SUITES if fixed else ())),
         *options,
     ]  # fmt: skip
     meter, output = _Meter(), io.StringIO()
@@ -323,6 +426,9 @@ def run_suites(reports: Path, *options: str) -> Run:
         cleanup["requests"],
         len(cleanup["leftovers"]),
         tests,
+        meter.strategies,
+        meter.machine_strategies,
+        meter.examples,
         meter.base_url,
         meter.token,
         meter.sent,
@@ -391,14 +497,34 @@ def _realm(base_url: str) -> str:
     return match[1]
 
 
-def replay_loopback(run: Run) -> Replay:
-    """The run's requests replayed raw against a fresh ``serve`` (same realm and token)."""
-    with reference_server(run.token, _realm(run.base_url)) as url:
+def seed(client: httpx.Client, base_url: str, token: str, users: int) -> None:
+    """``users`` Okta users POSTed by another client (bench/launch.py's bodies), one at a time."""
+    from launch import okta_user
+
+    headers = {**OKTA_HEADERS, "Authorization": f"Bearer {token}", "Content-Type": "application/scim+json"}
+    for n in range(users):
+        response = client.post(base_url + "/Users", headers=headers, content=json.dumps(okta_user(n)))
+        if response.status_code != 201:
+            raise RuntimeError(
+                f"seeding user {n} answered {response.status_code}: {shorten(response.text, 200)}"
+            )
+
+
+def _replay_all(client: httpx.Client, runs: list[Run], base_url: str, foreign: int) -> list[Replay]:
+    """Seed as for the runs, warm up, then replay each run in order (as they ran, on one server)."""
+    token = runs[0].token
+    seed(client, base_url, token, foreign)
+    warm = {**OKTA_HEADERS, "Authorization": f"Bearer {token}"}
+    for _ in range(20):  # the connection is open, the server warm, as for the run
+        client.get(base_url + FLOOR_PATH, headers=warm)
+    return [replay(client, run, base_url) for run in runs]
+
+
+def replay_loopback(runs: list[Run], foreign: int) -> list[Replay]:
+    """The runs' requests replayed raw against a fresh ``serve`` (same realm and token)."""
+    with reference_server(runs[0].token, _realm(runs[0].base_url)) as url:
         with httpx.Client(timeout=30) as client:
-            warm = {**OKTA_HEADERS, "Authorization": f"Bearer {run.token}"}
-            for _ in range(20):  # the connection is open, the server warm, as for the run
-                client.get(url + FLOOR_PATH, headers=warm)
-            return replay(client, run, url)
+            return _replay_all(client, runs, url, foreign)
 
 
 def replay_in_process(run: Run) -> Replay:
@@ -409,26 +535,58 @@ def replay_in_process(run: Run) -> Replay:
 
     app = create_app(realms=[Realm(_realm(run.base_url))], accounts=[ServiceAccount("okta", run.token)])
     with in_process_client(app, timeout=30) as client:
-        warm = {**OKTA_HEADERS, "Authorization": f"Bearer {run.token}"}
-        for _ in range(20):
-            client.get(run.base_url + FLOOR_PATH, headers=warm)
-        return replay(client, run, run.base_url)
+        (replayed,) = _replay_all(client, [run], run.base_url, 0)
+        return replayed
+
+
+def scim2_tester(url: str, token: str) -> Tester:
+    """``scim2_tester.check_server`` against ``url`` with its own client (httpx2, as scim2-client uses)."""
+    import httpx2
+    from scim2_client.engines.httpx2 import SyncSCIMClient
+    from scim2_tester import check_server
+
+    sent = [0]
+
+    def count(request: Any) -> None:
+        sent[0] += 1
+
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx2.Client(base_url=url, headers=headers, timeout=30, event_hooks={"request": [count]}) as http:
+        started = time.perf_counter()
+        results = check_server(SyncSCIMClient(http))
+        wall = time.perf_counter() - started
+    failed = sum(result.status.name in ("ERROR", "CRITICAL") for result in results)
+    return Tester(wall, sent[0], len(results), failed)
+
+
+def _record(place: Place, fixed: Run, run: Run, floors: tuple[float, float], replays: list[Replay]) -> None:
+    place.fixed.append(fixed)
+    place.runs.append(run)
+    place.floors.append(sum(floors) / 2)
+    place.fixed_replays.append(replays[0])
+    place.replays.append(replays[1])
 
 
 def measure_loopback(place: Place, settings: Settings, reports: Path) -> None:
+    """On one fresh served server: the fixed sequences, then the default run between two floors.
+
+    On the empty target scim2-tester runs after them, on the same server, in the same round.
+    """
     token = secrets.token_hex(20)
     os.environ["SCIM_TOKEN"] = token  # the documented way to pass it
     with reference_server(token) as url:
         headers = {**OKTA_HEADERS, "Authorization": f"Bearer {token}"}
         with httpx.Client(base_url=url, headers=headers, timeout=30) as client:
+            seed(client, url, token, place.foreign)
             floor(client, 20)  # the connection is open, the server warm
+            fixed = run_suites(reports, "--scim-url", url, fixed=True)
             before = floor(client, settings.floor)
             run = run_suites(reports, "--scim-url", url)
             after = floor(client, settings.floor)
-    raw = replay_loopback(run)
-    place.runs.append(run)
-    place.floors.append((before + after) / 2)
-    place.replays.append(raw)
+        tester = None if place.foreign else scim2_tester(url, token)
+    _record(place, fixed, run, (before, after), replay_loopback([fixed, run], place.foreign))
+    if tester is not None:
+        place.tester.append(tester)
 
 
 def measure_in_process(place: Place, settings: Settings, reports: Path) -> None:
@@ -443,13 +601,12 @@ def measure_in_process(place: Place, settings: Settings, reports: Path) -> None:
     headers = {**OKTA_HEADERS, "Authorization": f"Bearer {token}"}
     with in_process_client(app, base_url=base, headers=headers, timeout=30) as client:
         floor(client, 20)
+        # Each embedded run builds its own app (empty), so each is replayed on a fresh one.
+        fixed = run_suites(reports, fixed=True)
         before = floor(client, settings.floor)
         run = run_suites(reports)
         after = floor(client, settings.floor)
-    raw = replay_in_process(run)
-    place.runs.append(run)
-    place.floors.append((before + after) / 2)
-    place.replays.append(raw)
+    _record(place, fixed, run, (before, after), [replay_in_process(fixed), replay_in_process(run)])
 
 
 def cold_run(reports: Path) -> tuple[float, str]:
@@ -494,47 +651,147 @@ def _commit() -> str:
     return out.stdout.strip() or "unknown"
 
 
-def render(places: list[Place], settings: Settings, cold: tuple[float, str], *, quick: bool) -> list[str]:
+def _median(values: Iterable[float]) -> float:
+    values = list(values)
+    return statistics.median(values) if values else float("nan")
+
+
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def render(
+    places: list[Place], settings: Settings, cold: tuple[float, str], first: list[Run], *, quick: bool
+) -> list[str]:
+    loopback, in_process, large = places
     out = [
         "scim-conformance harness benchmark: the whole default run" + (" (--quick)" if quick else ""),
         f"command:  {shlex.join([sys.executable, *sys.argv])}",
         f"commit:   {_commit()} (working tree as checked out)",
         f"python:   {platform.python_implementation()} {platform.python_version()}; {_versions()}",
         f"machine:  {platform.machine()}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}",
-        f"rounds:   {settings.rounds} per place; each round: floor ({settings.floor} GETs), the run, "
-        f"floor ({settings.floor} GETs), the run's requests replayed raw",
+        f"rounds:   {settings.rounds} per place; each round, per place: (the {large.foreign:,} foreign users "
+        f"POSTed first, for the large target) the fixed sequences, floor ({settings.floor} GETs), the "
+        f"default run, floor ({settings.floor} GETs), then each run's requests replayed raw on a fresh "
+        "server (seeded alike); on the empty served target, scim2-tester's check_server after the runs",
         "",
-        f"{'':<12} {'requests':>8} {'wall':>10} {'per request':>12} {'floor/GET':>11} {'ratio':>7}"
-        f"  {'target':<8} result",
+        f"{'':<24} {'requests':>8} {'wall':>10} {'per request':>12} {'raw replay':>11} {'run/raw':>8}"
+        f" {'floor/GET':>11} {'run/floor':>9}",
     ]
     for place in places:
-        if not place.runs:
-            out.append(f"{place.label:<12} no run completed: FAIL")
-            continue
-        requests = statistics.median(r.requests for r in place.runs)
-        wall = statistics.median(r.wall for r in place.runs)
-        per_request = statistics.median(r.per_request for r in place.runs)
-        ratio = statistics.median(place.ratios())
-        passed = ratio <= TARGET_RATIO and not place.errors
-        out.append(
-            f"{place.label:<12} {requests:>8.0f} {wall:>9.3f}s {_ms(per_request):>12} "
-            f"{_ms(statistics.median(place.floors)):>11} {ratio:>6.2f}x  <= {TARGET_RATIO}x  "
-            f"{'PASS' if passed else 'FAIL'}"
-        )
-    out.append(
-        "context, no target: the run's own requests replayed raw (one bare httpx.Client, in order, ids "
-        "rewritten, fresh server of the same kind)"
-    )
-    for place in places:
-        if place.replays:
-            differ = max(r.differ for r in place.replays)
-            out.append(
-                f"  {place.label:<10} {statistics.median(r.requests for r in place.replays):>8.0f} "
-                f"{statistics.median(r.wall for r in place.replays):>9.3f}s "
-                f"{_ms(statistics.median(r.per_request for r in place.replays)):>12}   "
-                f"run / raw replay {statistics.median(place.overheads()):.2f}x (harness overhead); "
-                f"{differ} replayed statuses differ from the run's (worst round)"
+        for name, runs, replays, overheads in (
+            ("default run", place.runs, place.replays, place.overheads()),
+            ("fixed sequences", place.fixed, place.fixed_replays, place.fixed_overheads()),
+        ):
+            label = f"{place.label}, {name}"
+            if not runs:
+                out.append(f"{label:<24} no run completed")
+                continue
+            floors = (
+                f"{_ms(_median(place.floors)):>11} {_median(place.ratios()):>8.2f}x" if name[0] == "d" else ""
             )
+            requests, wall = _median(r.requests for r in runs), _median(r.wall for r in runs)
+            per_request = _ms(_median(r.per_request for r in runs))
+            raw = _ms(_median(r.per_request for r in replays))
+            out.append(
+                f"{label:<24} {requests:>8.0f} {wall:>9.3f}s {per_request:>12} {raw:>11} "
+                f"{_median(overheads):>7.2f}x {floors}"
+            )
+    differ = max((r.differ for p in places for r in (*p.replays, *p.fixed_replays)), default=0)
+    out += [
+        f"  replayed requests answered another status than in the run: {differ} (worst replay)",
+        "  raw replay: the run's own requests, in order, with one bare httpx.Client (ids rewritten) on a",
+        "  fresh server of the same kind; run/raw: median over rounds of the in-round ratio per request;",
+        "  floor: the same GET /Users?startIndex=1&count=1 repeated (context)",
+        "",
+        "the targets (issue 10; medians over rounds of in-round ratios)",
+    ]
+
+    def row(figure: str, measured: str, target: str, ok: bool) -> None:
+        out.append(f"  {figure:<62} {measured:<28} {target:<14} {_verdict(ok)}")
+
+    default = [_median(p.overheads()) for p in (loopback, in_process)]
+    row(
+        "default run: per request / its own requests replayed raw",
+        f"{default[0]:.2f}x loopback, {default[1]:.2f}x in-process",
+        f"<= {TARGET_DEFAULT_OVERHEAD}x",
+        max(default) <= TARGET_DEFAULT_OVERHEAD,
+    )
+    fixed = [_median(p.fixed_overheads()) for p in (loopback, in_process)]
+    row(
+        "fixed sequences only (no property or stateful suite): same",
+        f"{fixed[0]:.2f}x loopback, {fixed[1]:.2f}x in-process",
+        f"<= {TARGET_FIXED_OVERHEAD}x",
+        max(fixed) <= TARGET_FIXED_OVERHEAD,
+    )
+    in_loop = [
+        _median((r.wall - r.outside_loop) / max(r.requests, 1) / raw.per_request for r, raw in pairs)
+        for pairs in (zip(p.fixed, p.fixed_replays, strict=True) for p in (loopback, in_process))
+    ]
+    outside = [_median(r.outside_loop / max(r.requests, 1) for r in p.fixed) for p in (loopback, in_process)]
+    out.append(
+        f"    without pytest's start-up, collection and reports: {in_loop[0]:.2f}x loopback, "
+        f"{in_loop[1]:.2f}x in-process (they cost {_ms(outside[0])} / {_ms(outside[1])} per fixed request)"
+    )
+    for name, empty, big in (
+        ("default run", default[0], _median(large.overheads())),
+        ("fixed sequences", fixed[0], _median(large.fixed_overheads())),
+    ):
+        drift = big / empty - 1
+        row(
+            f"{large.foreign:,} foreign users (loopback), {name}: same ratio",
+            f"{big:.2f}x ({drift:+.0%} of empty)",
+            f"within {TARGET_LARGE_DRIFT:.0%}",
+            abs(drift) <= TARGET_LARGE_DRIFT,
+        )
+    runs = [r for place in places for r in place.runs]
+    built = _median(r.strategies for r in runs)
+    row(
+        "strategy objects the harness builds per default run (median, warm)",
+        f"{built:.0f} (most {max((r.strategies for r in runs), default=0)})",
+        f"<= {TARGET_STRATEGIES}",
+        built <= TARGET_STRATEGIES,
+    )
+    out.append(
+        f"    and {_median(r.machine_strategies for r in runs):.0f} that hypothesis's state machine builds "
+        "for each run of the machine (rules, bundles), whoever writes the rules"
+    )
+    if first:
+        out.append(
+            f"    a fresh process's first runs (the fixed sequences, then the default run) build "
+            f"{sum(r.strategies for r in first)} once: the modules' strategies, at import and first "
+            f"draw (and the state machine {sum(r.machine_strategies for r in first)})"
+        )
+    examples = _median(r.examples for r in runs)
+    rate = _median(r.examples / r.wall for r in runs)
+    out.append(
+        f"  {'hypothesis examples per default run, per second of the run':<62} {examples:.0f}, {rate:.1f}/s"
+    )
+    if loopback.tester:
+        ratio = _median(loopback.tester_ratios())
+        tester = loopback.tester[-1]
+        row(
+            "per request, ours / scim2-tester's (same served server, round)",
+            f"{ratio:.2f}x ({_ms(_median(r.per_request for r in loopback.runs))} / "
+            f"{_ms(_median(t.per_request for t in loopback.tester))})",
+            f"<= {TARGET_TESTER}x",
+            ratio <= TARGET_TESTER,
+        )
+        out.append(
+            f"    scim2-tester {_version('scim2-tester')}: {tester.requests} requests, {tester.results} "
+            f"results, {tester.failed} ERROR/CRITICAL on the reference server (its checks, not ours)"
+        )
+    every = [r for place in places for r in (*place.runs, *place.fixed)]
+    if every:
+        worst = max(r.cleanup_requests / max(r.created, 1) for r in every)
+        leftovers = sum(r.leftovers for r in every)
+        sample = runs[-1] if runs else every[-1]
+        row(
+            "cleanup requests per created resource (worst run)",
+            f"{worst:.2f} (e.g. {sample.cleanup_requests} for {sample.created}), {leftovers} left",
+            f"<= {TARGET_CLEANUP}",
+            worst <= TARGET_CLEANUP and not leftovers,
+        )
     parts = {
         "outside the test loop": lambda r: r.outside_loop,
         "requests (transport)": lambda r: r.in_requests,
@@ -542,38 +799,22 @@ def render(places: list[Place], settings: Settings, cold: tuple[float, str], *, 
         "schema validation": lambda r: r.validation,
         "test code": lambda r: r.test_code,
     }
-    out += ["", "where a run's wall time goes: median seconds, and per request"]
-    out.append(f"  {'':<26}" + "".join(f"{place.label:>24}" for place in places if place.runs))
+    measured = [place for place in places if place.runs]
+    out += ["", "where a default run's wall time goes: median seconds, and per request"]
+    out.append(f"  {'':<26}" + "".join(f"{place.label:>26}" for place in measured))
     for name, part in parts.items():
-        row = f"  {name:<26}"
-        for place in places:
-            if place.runs:
-                seconds = statistics.median(part(r) for r in place.runs)
-                n = statistics.median(r.requests for r in place.runs)
-                row += f"{seconds:>9.3f} s ({_ms(seconds / n):>10})"
-        out.append(row)
+        line = f"  {name:<26}"
+        for place in measured:
+            seconds = _median(part(r) for r in place.runs)
+            n = _median(r.requests for r in place.runs)
+            line += f"{seconds:>11.3f} s ({_ms(seconds / n):>10})"
+        out.append(line)
     out += [
         "  outside the test loop: pytest start-up, preflight, collection, the three reports;",
         "  requests: the transport's time (network and server; in-process, the app);",
         "  test code: the rest (suites and replay, hypothesis generating examples, pytest per test)",
-    ]
-    runs = [r for place in places for r in place.runs]
-    if runs:
-        worst = max(r.cleanup_requests / max(r.created, 1) for r in runs)
-        leftovers = sum(r.leftovers for r in runs)
-        passed = worst <= TARGET_CLEANUP and not leftovers
-        sample = runs[-1]
-        out += [
-            "",
-            f"cleanup requests / resources created: {worst:.2f} (worst run; e.g. {sample.cleanup_requests} "
-            f"for {sample.created}), {leftovers} left over   target <= {TARGET_CLEANUP}   "
-            f"{'PASS' if passed else 'FAIL'}",
-        ]
-    out += [
         "",
-        "per request = the run's wall time / the requests its recorder counted (preflight, tests, cleanup);",
-        "ratio = median over rounds of (per request / floor per GET) within the round",
-        f"each run: {runs[-1].tests if runs else '-'}",
+        f"each default run: {runs[-1].tests if runs else '-'}",
         f"cold: one `scim-conformance run` subprocess (embedded, interpreter start-up and imports "
         f"included): {cold[0]:.2f} s, {cold[1]}",
     ]
@@ -581,6 +822,15 @@ def render(places: list[Place], settings: Settings, cold: tuple[float, str], *, 
         for error in place.errors:
             out.append(f"ERROR {place.label}: {error}")
     return out
+
+
+def _version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "-"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -595,20 +845,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{time.monotonic() - started:5.1f}s] {text}", file=sys.stderr, flush=True)
 
     loopback, in_process = Place("loopback"), Place("in-process")
+    # The embedded run builds its own (empty) app: a large target is a served one.
+    large = Place(f"{FOREIGN_USERS // 1000}k users", foreign=FOREIGN_USERS)
     measures: list[tuple[Place, Callable[[Place, Settings, Path], None]]] = [
         (loopback, measure_loopback),
         (in_process, measure_in_process),
+        (large, measure_loopback),
     ]
     with tempfile.TemporaryDirectory(prefix="bench-suite-") as tmp:
         reports = Path(tmp)
         progress("cold run (subprocess)")
         cold = cold_run(reports / "cold")
         progress("warm-up: one run in each place, not measured")
+        first: list[Run] = []  # the process's first runs: they build the module-level strategies
         for place, measure in measures:
+            warm_up = Place(place.label, foreign=place.foreign)
             try:
-                measure(Place(place.label), settings, reports)
+                measure(warm_up, settings, reports)
             except RuntimeError as exc:
                 place.errors.append(str(exc))
+            first += [*warm_up.fixed[:1], *warm_up.runs[:1]] if not first else []
         for number in range(1, settings.rounds + 1):
             progress(f"round {number}/{settings.rounds}")
             for place, measure in measures:
@@ -619,7 +875,7 @@ def main(argv: list[str] | None = None) -> int:
                 except RuntimeError as exc:
                     place.errors.append(str(exc))
         progress("done")
-    lines = render([loopback, in_process], settings, cold, quick=args.quick)
+    lines = render([loopback, in_process, large], settings, cold, first, quick=args.quick)
     print("\n".join(lines))
     missed = any(line.endswith("FAIL") or line.startswith("ERROR") for line in lines)
     return 1 if args.check and missed else 0

@@ -36,6 +36,14 @@ from .target import Target
 from .traffic import Exchange
 
 _WRITES = frozenset({"PUT", "PATCH", "DELETE"})
+_FOREIGN_SAMPLE = 3
+"""Resources of a Users or Groups page that this run did not create, schema-checked per page.
+
+A page's envelope, and every resource the run created, are always checked. On a target
+holding thousands of other users each page lists 100 of them, all different: checking
+every one made the cost grow with the target, not with the run. The other resources get
+the same schema through the same server code, so a few per page (spread over it) still
+catch a fault in how the provider lists resources."""
 _CREATES = {"Users": "users", "Groups": "groups"}
 
 
@@ -148,11 +156,12 @@ class Probe:
             sent_headers.setdefault("Content-Type", OKTA_CONTENT_TYPE)
         started = time.monotonic()
         try:
-            client = self.target.client
-            request = client.build_request(method, url, params=params, content=content, headers=sent_headers)
+            request = self.target.build_request(
+                method, url, params=params, content=content, headers=sent_headers
+            )
             if anonymous:
                 request.headers.pop("Authorization", None)
-            response = client.send(request)
+            response = self.target.client.send(request)
         except httpx.TimeoutException:
             self.fail(
                 f"{method} {path}: no response within {time.monotonic() - started:.0f} s",
@@ -225,7 +234,8 @@ class Probe:
         kind = schemas.kind_for(method, str(response.request.url), response.status_code)
         if kind is None:
             return
-        violations = schemas.validate(kind, json_or_none(response))
+        body = json_or_none(response)
+        violations = schemas.validate(kind, body, resources=self._judged_resources(kind, body))
         base = kind.split(":")[0]
         self.judged.setdefault(f"schema.{base.lower()}", None)
         source = schemas.SOURCES.get(base, "RFC 7643")
@@ -247,6 +257,31 @@ class Probe:
                     requirement=f"{source} (MUST)" + (f"; {okta}" if okta else ""),
                     operation=operation,
                 )
+
+    def _judged_resources(self, kind: str, body: object) -> list[int] | None:
+        """Positions of a Users/Groups page's resources to check (:data:`_FOREIGN_SAMPLE`); None: all.
+
+        Every resource this run created is checked, and every one without a string
+        ``id`` (a finding, whoever made it); of the others, at most the sample, spread
+        from the first to the last.
+        """
+        if kind not in ("ListResponse:User", "ListResponse:Group") or not isinstance(body, dict):
+            return None
+        listed = body.get("Resources")
+        if not isinstance(listed, list) or len(listed) <= _FOREIGN_SAMPLE:
+            return None
+        judged, foreign = [], []
+        for position, resource in enumerate(listed):
+            rid = resource.get("id") if isinstance(resource, dict) else None
+            if isinstance(rid, str) and not self.tracker.owns(rid):
+                foreign.append(position)
+            else:
+                judged.append(position)
+        if len(foreign) > _FOREIGN_SAMPLE:
+            last = len(foreign) - 1
+            foreign = [foreign[i * last // (_FOREIGN_SAMPLE - 1)] for i in range(_FOREIGN_SAMPLE)]
+        judged += foreign
+        return sorted(judged)
 
     def _refuse_foreign(self, method: str, path: str) -> None:
         """Never send a write to a user or group this run did not create: that is a harness bug.

@@ -8,6 +8,7 @@ exchange is recorded, redacted, for failure reports.
 from __future__ import annotations
 
 import ssl
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,36 @@ class Target:
 
     def url(self, path: str) -> str:
         return self.base_url + path
+
+    def build_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Request:
+        """``client.build_request(...)``: the same request, built with a third of httpx's URL work.
+
+        httpx parses the path, then the base URL again to join them (about 0.1 ms a
+        request, a sixth of a loopback GET); here the joined text is parsed once. The
+        headers, params, timeout and cookies are merged as httpx merges them; a path
+        that is not under the base URL (or a client holding cookies) takes httpx's way.
+        """
+        client = self.client
+        if not path.startswith("/") or client.cookies:
+            return client.build_request(method, path, params=params, content=content, headers=headers)
+        merged = httpx.Headers(client.headers)
+        merged.update(headers)
+        return httpx.Request(
+            method,
+            str(client.base_url) + path[1:],
+            content=content,
+            params=client.params.merge(params) if params or client.params else None,
+            headers=merged,
+            extensions={"timeout": client.timeout.as_dict()},
+        )
 
     def close(self) -> None:
         self.client.close()

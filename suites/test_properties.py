@@ -33,7 +33,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -50,7 +50,9 @@ from scim_conformance.pool import Pool
 from scim_conformance.probe import Probe
 from scim_conformance.spec import Json
 from scim_conformance.strategies import (
+    Marker,
     Profile,
+    Slot,
     apply_membership_change,
     apply_profile_update,
     case_variants,
@@ -69,15 +71,59 @@ from scim_conformance.strategies import (
 # -- markers -------------------------------------------------------------------------------------
 
 _EXAMPLES = itertools.count(1)
+_MARKER = Marker()
+"""The example's marker, read when a value is drawn: the strategies below are built once."""
+_RENAME_MARKER = Marker()
+"""The marker of a group's name at one membership push (the example's, plus the push)."""
 
 
 def _marker(run: str, tag: str) -> str:
-    """A marker no other example of this process has: ``<run>.<tag><6-digit counter>``.
+    """A marker no other example of this process has: ``<run>.<tag><6-digit counter>``; now ``_MARKER``'s.
 
     The counter has a fixed width so no marker is a prefix of another: a near miss
     of one example (``…lk000005`` + ``5``) can never be the login of a later one.
     """
-    return f"{run}.{tag}{next(_EXAMPLES):06d}"
+    return _MARKER.set(f"{run}.{tag}{next(_EXAMPLES):06d}")
+
+
+# Built once per process (hypothesis validates a strategy on its first draw): each
+# example sets its marker, and values carry it when drawn.
+_USERS = okta_users(marker=_MARKER)
+_USER_NAMES = user_names(marker=_MARKER)
+_MEMBER_NAMES = st.lists(_USER_NAMES, min_size=2, max_size=5, unique_by=collision_key)
+_GROUPS = okta_groups(marker=_MARKER)
+_RENAMES = st.none() | group_names(marker=_RENAME_MARKER)
+_PROFILE_UPDATES = st.lists(profile_updates(), min_size=1, max_size=3)
+_ENCODINGS = st.sampled_from(list(ENCODINGS))
+_ACTIVE_VALUES = st.lists(st.booleans(), min_size=1, max_size=6)
+_PUSHES = 8  # membership pushes per example: enough for a member to be removed while another stays
+# What an example drew or created, for the strategies that depend on it.
+_USER_NAME: Slot[str] = Slot()
+_TAKEN: Slot[frozenset[str]] = Slot()
+_LOGINS: Slot[list[str]] = Slot()
+_MEMBER_IDS: Slot[Sequence[str]] = Slot()
+_USERS_BY_ID: Slot[Mapping[str, str]] = Slot()
+_INITIAL: Slot[frozenset[str]] = Slot()
+_NEIGHBOURS = st.lists(
+    near_misses(_USER_NAME, marker=_MARKER, creatable=True), min_size=2, max_size=4, unique_by=collision_key
+)
+_NOBODY = st.lists(
+    near_misses(_USER_NAME, marker=_MARKER).filter(lambda name: collision_key(name) not in _TAKEN.get()),
+    min_size=1,
+    max_size=3,
+    unique_by=collision_key,
+)
+_CREATION_ORDERS = st.builds(
+    lambda logins, order: [logins[i] for i in order if i < len(logins)],
+    st.builds(_LOGINS.get),
+    st.permutations(range(5)),  # the login and up to four neighbours
+)
+_CASE_VARIANTS = st.lists(case_variants(_USER_NAME), min_size=1, max_size=2, unique=True)
+_INITIAL_MEMBERS = member_sets(_MEMBER_IDS)
+_MEMBERSHIP_CHANGES = {
+    profile: membership_changes(profile, _USERS_BY_ID, initial=_INITIAL, max_size=_PUSHES)
+    for profile in ("aiw", "oin")
+}
 
 
 # -- shared helpers ------------------------------------------------------------------------------
@@ -338,7 +384,8 @@ def test_created_user_round_trips(probe: Probe, scim_run: str, data: st.DataObje
     non-empty value (rfc, check ``properties.round-trip.claimed``).
     """
     probe.begin_example()
-    body = data.draw(okta_users(marker=_marker(scim_run, "rt")), label="POST /Users body")
+    _marker(scim_run, "rt")
+    body = data.draw(_USERS, label="POST /Users body")
     if probe.examples is not None and not probe.examples.affords():
         return  # shrinking past this test's share of a live target's budget: sent nothing
     created = probe.create("/Users", body)
@@ -377,10 +424,11 @@ def test_profile_update_round_trips(
     (rfc, check ``properties.put-round-trip.claimed``).
     """
     probe.begin_example()
-    body = data.draw(okta_users(marker=_marker(scim_run, "pu")), label="Okta profile")
+    _marker(scim_run, "pu")
+    body = data.draw(_USERS, label="Okta profile")
     (uid,) = scim_pool.users(probe, [body])
     path = f"/Users/{uid}"
-    updates = data.draw(st.lists(profile_updates(), min_size=1, max_size=3), label="profile updates")
+    updates = data.draw(_PROFILE_UPDATES, label="profile updates")
     client = probe.okta("aiw")  # a profile update is GET then PUT in both profiles (CONTRACT §2)
     for number, update in enumerate(updates, 1):
         sent, response = client.update_profile(
@@ -423,29 +471,14 @@ def test_lookup_is_exact(probe: Probe, scim_run: str, scim_pool: Pool, data: st.
     A prefix, substring or normalising match finds a neighbour too.
     """
     probe.begin_example()
-    marker = _marker(scim_run, "lk")
-    user_name = data.draw(user_names(marker=marker), label="userName")
-    neighbours = data.draw(
-        st.lists(
-            near_misses(user_name, marker=marker, creatable=True),
-            min_size=2,
-            max_size=4,
-            unique_by=collision_key,
-        ),
-        label="near-miss users",
-    )
-    taken = {collision_key(name) for name in [user_name, *neighbours]}
-    nobody = data.draw(
-        st.lists(
-            near_misses(user_name, marker=marker).filter(lambda name: collision_key(name) not in taken),
-            min_size=1,
-            max_size=3,
-            unique_by=collision_key,
-        ),
-        label="near misses that are no user",
-    )
-    order = data.draw(st.permutations([user_name, *neighbours]), label="creation order")
-    encoding = data.draw(st.sampled_from(list(ENCODINGS)), label="space encoding")
+    _marker(scim_run, "lk")
+    user_name = _USER_NAME.set(data.draw(_USER_NAMES, label="userName"))
+    neighbours = data.draw(_NEIGHBOURS, label="near-miss users")
+    _TAKEN.set(frozenset(collision_key(name) for name in [user_name, *neighbours]))
+    nobody = data.draw(_NOBODY, label="near misses that are no user")
+    _LOGINS.set([user_name, *neighbours])
+    order = data.draw(_CREATION_ORDERS, label="creation order")
+    encoding = data.draw(_ENCODINGS, label="space encoding")
     ids = scim_pool.users(probe, [_okta_user(scim_run, name) for name in order])
     created = list(zip(ids, order, strict=True))
     for user_id, name in created:
@@ -479,12 +512,12 @@ def test_lookup_is_exact(probe: Probe, scim_run: str, scim_pool: Pool, data: st.
 def test_lookup_ignores_case(probe: Probe, scim_run: str, scim_pool: Pool, data: st.DataObject) -> None:
     """``userName eq`` with the login in another ASCII case still returns exactly that user."""
     probe.begin_example()
-    user_name = data.draw(user_names(marker=_marker(scim_run, "lc")), label="userName")
+    _marker(scim_run, "lc")
+    user_name = data.draw(_USER_NAMES, label="userName")
     (user_id,) = scim_pool.users(probe, [_okta_user(scim_run, user_name)])
-    variants = data.draw(
-        st.lists(case_variants(user_name), min_size=1, max_size=2, unique=True), label="case variants"
-    )
-    encoding = data.draw(st.sampled_from(list(ENCODINGS)), label="space encoding")
+    _USER_NAME.set(user_name)
+    variants = data.draw(_CASE_VARIANTS, label="case variants")
+    encoding = data.draw(_ENCODINGS, label="space encoding")
     for variant in variants:
         response = _lookup(probe, variant, encoding)
         _expect_found(probe, response, user_id, user_name, why=f"in another case ({_show(variant)})")
@@ -524,10 +557,11 @@ def test_deactivation_is_idempotent(
     (otherwise Okta re-creates it and hits 409).
     """
     probe.begin_example()
-    user_name = data.draw(user_names(marker=_marker(scim_run, "da")), label="userName")
+    _marker(scim_run, "da")
+    user_name = data.draw(_USER_NAMES, label="userName")
     (user_id,) = scim_pool.users(probe, [_okta_user(scim_run, user_name)])
     path = f"/Users/{user_id}"
-    values = data.draw(st.lists(st.booleans(), min_size=1, max_size=6), label="active values sent")
+    values = data.draw(_ACTIVE_VALUES, label="active values sent")
     for number, active in enumerate(values, 1):
         _set_active(probe, path, active, okta_profile)
         shown = _fetch(probe, path).get("active")
@@ -544,7 +578,6 @@ def test_deactivation_is_idempotent(
 
 # -- groups: membership --------------------------------------------------------------------------
 
-_PUSHES = 8  # membership pushes per example: enough for a member to be removed while another stays
 
 _USER_GROUPS = (
     "CONTRACT §4 (Group members); RFC 7643 §4.1.2: each member user's read-only groups lists the "
@@ -604,24 +637,22 @@ def test_membership_follows_okta(
     """
     probe.begin_example()
     marker = _marker(scim_run, "mb")
-    names = data.draw(
-        st.lists(user_names(marker=marker), min_size=2, max_size=5, unique_by=collision_key),
-        label="member userNames",
-    )
+    names = data.draw(_MEMBER_NAMES, label="member userNames")
     ids = scim_pool.users(probe, [_okta_user(scim_run, name) for name in names])
     users = dict(zip(ids, names, strict=True))
-    initial = data.draw(member_sets(list(users)), label="members pushed with the group")
-    group = data.draw(okta_groups(marker=marker), label="group pushed")
+    _USERS_BY_ID.set(users)
+    _MEMBER_IDS.set(list(users))
+    initial = _INITIAL.set(data.draw(_INITIAL_MEMBERS, label="members pushed with the group"))
+    group = data.draw(_GROUPS, label="group pushed")
     name = group["displayName"]
     members = [{"value": uid, "display": users[uid]} for uid in users if uid in initial]
     path = f"/Groups/{scim_pool.push_group(probe, okta_profile, name, members)}"
-    changes = data.draw(
-        membership_changes(okta_profile, users, initial=initial, max_size=_PUSHES), label="membership pushes"
-    )
+    changes = data.draw(_MEMBERSHIP_CHANGES[okta_profile], label="membership pushes")
     expected = initial
     _expect_members(probe, path, users, expected, "after the group was pushed")
     for step, change in enumerate(changes, 1):
-        renamed = data.draw(st.none() | group_names(marker=f"{marker}.r{step}"), label=f"name at push {step}")
+        _RENAME_MARKER.set(f"{marker}.r{step}")
+        renamed = data.draw(_RENAMES, label=f"name at push {step}")
         name = renamed or name
         _send_membership(probe, path, okta_profile, change, name, step)
         expected = apply_membership_change(expected, change)

@@ -255,6 +255,43 @@ def test_an_rfc_violation_is_kept_once_and_the_test_goes_on() -> None:
     assert len(kept.exchanges) == 1
 
 
+def _page_of(broken: set[int], own: str = "") -> dict[str, object]:
+    """A Users page of ten users, those at ``broken`` with a string ``active``; user ``own`` at 5."""
+    users = [user(own if i == 5 and own else f"f{i}", f"u{i}@example.com") for i in range(10)]
+    for i in broken:
+        users[i]["active"] = "true"
+    return list_response(users)
+
+
+def _findings(probe_answers: dict[str, object], *, own: str = "") -> list[str]:
+    """The pointers of the findings a GET of the page gets, from a probe that created ``own`` first."""
+    answers = {("GET", "/Users"): scim(200, probe_answers)}
+    if own:
+        answers[("POST", "/Users")] = scim(201, user(own))
+    probe = MockTarget(answers=answers).probe(severity="rfc")
+    if own:
+        probe.request("POST", "/Users", body={})
+    try:
+        probe.request("GET", "/Users")
+    except ConformanceFailure as failure:  # an okta violation stops at once
+        probe.kept.append(failure)
+    return sorted(line.split(":")[0] for kept in probe.kept for line in kept.got.splitlines())
+
+
+def test_a_page_checks_the_runs_resources_and_a_sample_of_the_others() -> None:
+    """Of other clients' users a page checks the first, the last and one between, not every one."""
+    assert _findings(_page_of({0, 9})) == ["/Resources/0/active", "/Resources/9/active"]
+    assert _findings(_page_of({3})) == []  # another client's user, not in the sample
+    assert _findings(_page_of({5}, own="mine"), own="mine") == ["/Resources/5/active"]
+    assert _findings(_page_of({4})) == ["/Resources/4/active"]  # the sample's middle one
+
+
+def test_a_listed_resource_without_an_id_is_always_checked() -> None:
+    page = _page_of(set())
+    del page["Resources"][3]["id"]  # type: ignore[index]
+    assert _findings(page) == ["/Resources/3"]
+
+
 def test_validate_false_defers_the_schema_check_to_the_caller() -> None:
     probe = answering(scim(200, {"userName": "ada"})).probe()
     response = probe.request("GET", "/Users/u1", validate=False)

@@ -7,6 +7,7 @@ import json
 import re
 import string
 import unicodedata
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pytest
@@ -26,7 +27,9 @@ from scim_conformance.strategies import (
     LOCALES,
     OKTA_PATCH_CHUNK,
     OPERATION_NAMES,
+    Marker,
     OktaOperation,
+    Slot,
     apply_membership_change,
     apply_profile_update,
     case_variants,
@@ -548,3 +551,51 @@ def test_examples_shrink_small() -> None:
     assert set(find(wide_user_names(marker="m"), lambda u: True, settings=QUICK)) <= set(
         "m" + string.printable
     )
+
+
+# -- slots: values an example sets, read at draw time ---------------------------------------------
+
+LOGIN: Slot[str] = Slot()
+MEMBERS: Slot[Sequence[str]] = Slot()
+BY_ID: Slot[Mapping[str, str]] = Slot()
+INITIAL: Slot[frozenset[str]] = Slot()
+SLOT_MARKER = Marker()
+# Built once, like the suites' strategies: each example sets the slots first.
+SLOT_MISSES = near_misses(LOGIN, marker=SLOT_MARKER, creatable=True)
+SLOT_VARIANTS = case_variants(LOGIN)
+SLOT_MEMBERS = member_sets(MEMBERS, max_size=3)
+SLOT_CHANGES = membership_changes("oin", BY_ID, initial=INITIAL)
+
+
+@given(st.data(), user_names(marker=MARKER))
+def test_slot_strategies_draw_for_the_value_set(data: st.DataObject, user_name: str) -> None:
+    """Built once, they give what the strategies built for this example's values give."""
+    LOGIN.set(user_name)
+    SLOT_MARKER.set(MARKER)
+    miss = data.draw(SLOT_MISSES)
+    assert collision_key(miss) != collision_key(user_name) and MARKER in miss and is_okta_user_name(miss)
+    variant = data.draw(SLOT_VARIANTS)
+    assert variant != user_name and variant.lower() == user_name.lower()
+    ids = data.draw(st.lists(st.sampled_from(list(IDS)), min_size=1, unique=True))
+    MEMBERS.set(ids)
+    assert data.draw(SLOT_MEMBERS) <= set(ids)
+    initial = INITIAL.set(data.draw(SLOT_MEMBERS))
+    BY_ID.set({i: IDS[i] for i in ids})
+    expected = initial
+    for change in data.draw(SLOT_CHANGES):
+        expected = apply_membership_change(expected, change)
+        assert expected <= set(ids)
+
+
+def test_slot_strategies_shrink_as_before() -> None:
+    LOGIN.set("ann.m+x@x.io")
+    SLOT_MARKER.set("m")
+    assert find(SLOT_VARIANTS, lambda v: True, settings=QUICK) == "ANN.M+X@X.IO"
+    assert find(near_misses(LOGIN), lambda v: True, settings=QUICK) == "ann.m@x.io"  # the tag removed
+
+
+def test_a_slot_must_be_set_before_drawing() -> None:
+    with pytest.raises(InvalidArgument, match="set it at the start of each example"):
+        find(case_variants(Slot()), lambda v: True, settings=QUICK)
+    with pytest.raises(InvalidArgument, match="marker="):
+        Marker().set("not a marker!")

@@ -101,3 +101,28 @@ def test_case_variants_and_nulls_get_the_full_verdict() -> None:
         expected = full(kind, document)
         assert validate(kind, document) == expected
         assert validate(kind, document) == expected
+
+
+# -- a page judged in part: the resources chosen, pointers as sent ---------------------------
+
+
+@pytest.mark.parametrize("positions", [[], [0], [1, 3], [0, 1, 2, 3]])
+def test_a_page_judged_in_part_reports_what_the_whole_page_does_at_those_places(positions: list[int]) -> None:
+    """The envelope is always judged; of the resources, only those at ``positions``, named as sent."""
+    user = VALID["User"]
+    resources = [{**user, "active": "true"}, user, {**user, "id": 7}, {**user, "timezone": 5}]
+    page = {**VALID["ListResponse:User"], "totalResults": "4", "itemsPerPage": 4, "Resources": resources}
+    whole = full("ListResponse:User", page)
+    chosen = {"/totalResults", *(f"/Resources/{i}" for i in positions)}
+    expected = [v for v in whole if "/".join(v.pointer.split("/")[:3]) in chosen]
+    assert validate("ListResponse:User", page, resources=positions) == expected
+    assert validate("ListResponse:User", page, resources=positions) == expected  # warm
+    with full_validation_only():
+        assert validate("ListResponse:User", page, resources=positions) == expected
+
+
+def test_positions_do_not_apply_to_anything_but_a_list_of_resources() -> None:
+    user = {**VALID["User"], "active": "true"}
+    assert validate("User", user, resources=[]) == full("User", user)
+    page = {**VALID["ListResponse:User"], "Resources": {"not": "a list"}}
+    assert validate("ListResponse:User", page, resources=[]) == full("ListResponse:User", page)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 from ..core.terms import Severity, rank
@@ -59,15 +61,23 @@ def _normalised(value: object, renames: _Renames) -> object:
     return out
 
 
-def validate(kind: str, instance: object) -> list[Violation]:
+def validate(kind: str, instance: object, *, resources: Sequence[int] | None = None) -> list[Violation]:
     """The ways ``instance`` (parsed JSON) breaks the schema of ``kind``, most severe first.
 
     Never raises for any instance. At most `MAX_VIOLATIONS` are returned; when more were
     found, the last one counts the rest and has the most severe of their severities.
 
+    ``resources``: for a list page (a ``ListResponse`` kind whose ``Resources`` is an array),
+    the positions of the resources to check, ascending; the envelope is always checked, the
+    other resources are not (None: all of them). Pointers still name the positions as sent.
+
     Raises:
         ValueError: ``kind`` is not one of `KINDS`.
     """
+    if resources is not None and kind.startswith("ListResponse") and isinstance(instance, dict):
+        listed = instance.get("Resources")
+        if isinstance(listed, list) and len(resources) < len(listed):
+            return _page_part(kind, instance, listed, resources)
     validator = validator_for(kind)
     if _known_valid(kind, instance):
         return []
@@ -92,6 +102,32 @@ def validate(kind: str, instance: object) -> list[Violation]:
     rest = ranked[MAX_VIOLATIONS - 1 :]
     summary = Violation("", f"... and {len(rest)} more violations not shown", rest[0].severity, "")
     return [*ranked[: MAX_VIOLATIONS - 1], summary]
+
+
+_RESOURCE_POINTER = re.compile(r"/Resources/(\d+)")
+
+
+def _page_part(
+    kind: str, page: dict[str, Any], listed: list[Any], positions: Sequence[int]
+) -> list[Violation]:
+    """:func:`validate` of the page holding only the resources at ``positions``, pointers as sent.
+
+    The page keeps its envelope as sent (counters included): only the resources left
+    out are not judged. Positions are ascending, so the order of the violations found
+    in the smaller page is their order in the page as sent.
+    """
+    kept = [listed[i] for i in positions]
+
+    def as_sent(violation: Violation) -> Violation:
+        match = _RESOURCE_POINTER.match(violation.pointer)
+        if match is None or (match.end() < len(violation.pointer) and violation.pointer[match.end()] != "/"):
+            return violation
+        sent = f"/Resources/{positions[int(match[1])]}"
+        rest = violation.pointer[match.end() :]
+        message = violation.message.removeprefix(violation.pointer)
+        return replace(violation, pointer=sent + rest, message=sent + rest + message)
+
+    return [as_sent(v) for v in validate(kind, {**page, "Resources": kept})]
 
 
 # -- the fast path: validity remembered by JSON text ------------------------------------

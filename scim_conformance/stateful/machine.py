@@ -31,6 +31,7 @@ from ..okta import ImportLoops, pages
 from ..okta import requests as okta
 from ..spec import GROUP_SCHEMA, Json
 from ..strategies import (
+    Marker,
     apply_membership_change,
     apply_profile_update,
     collision_key,
@@ -42,6 +43,22 @@ from ..strategies import (
 from .logins import similar_login
 from .model import USER_KEYS, ModelGroup, ModelUser
 from .steps import Session, StepMachine
+
+_MARKER = Marker()
+"""The running machine's marker, read at draw time: the strategies below are built once per process."""
+_USERS = okta_users(marker=_MARKER)
+# Values the running machine (``st.runner()``) has not used yet: its model is read at draw time.
+_FREE_USERS = (
+    st.tuples(st.runner(), _USERS)
+    .filter(lambda drawn: collision_key(drawn[1]["userName"]) not in drawn[0].model.user_keys())
+    .map(lambda drawn: drawn[1])
+)
+_FREE_GROUP_NAMES = (
+    st.tuples(st.runner(), group_names(marker=_MARKER))
+    .filter(lambda drawn: collision_key(drawn[1]) not in drawn[0].model.group_keys())
+    .map(lambda drawn: drawn[1])
+)
+_PROFILE_UPDATES = profile_updates()
 
 
 class ProvisioningMachine(StepMachine):
@@ -58,6 +75,7 @@ class ProvisioningMachine(StepMachine):
 
     def __init__(self, session: Session) -> None:
         super().__init__(session)
+        _MARKER.set(self.marker)  # one machine runs at a time: this example's
         self._imported = False
         self._ever = {"deactivated": False, "member": False}
         examples = session.probe.examples
@@ -126,9 +144,7 @@ class ProvisioningMachine(StepMachine):
         return "" if name is None else f", renamed to {name}"
 
     def _group_name(self, data: st.DataObject) -> str:
-        taken = self.model.group_keys()
-        names = group_names(marker=self.marker).filter(lambda n: collision_key(n) not in taken)
-        return data.draw(names, label="displayName")
+        return data.draw(_FREE_GROUP_NAMES, label="displayName")
 
     # -- rules: users ----------------------------------------------------------------
 
@@ -146,9 +162,7 @@ class ProvisioningMachine(StepMachine):
         return self._create_user(data)
 
     def _create_user(self, data: st.DataObject) -> str:
-        taken = self.model.user_keys()
-        users = okta_users(marker=self.marker).filter(lambda b: collision_key(b["userName"]) not in taken)
-        body = data.draw(users, label="user")
+        body = data.draw(_FREE_USERS, label="user")
         return self._post_user("create_user", body, body["userName"])
 
     @rule(target=users, like=users, longer=st.booleans(), data=st.data())
@@ -158,7 +172,7 @@ class ProvisioningMachine(StepMachine):
             return multiple()
         original = self.model.users[like].attributes["userName"]
         name = similar_login(original, longer=longer, taken=self.model.user_keys())
-        body = data.draw(okta_users(marker=self.marker), label="user")
+        body = data.draw(_USERS, label="user")
         if name is None:
             self._skip("create_similar_user", f"no free login next to {self._name(like)}")
             return multiple()
@@ -168,7 +182,7 @@ class ProvisioningMachine(StepMachine):
 
     @rule(user=users, data=st.data())
     def update_profile(self, user: str, data: st.DataObject) -> None:
-        update = data.draw(profile_updates(), label="update")
+        update = data.draw(_PROFILE_UPDATES, label="update")
         model = self.model.users[user]
         if not model.active:
             return self._skip(

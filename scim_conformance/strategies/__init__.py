@@ -10,6 +10,10 @@ never fails on them): :func:`user_names`, :func:`near_misses`,
 Wide — for rfc-severity properties only: :func:`wide_user_names` (any Unicode
 but surrogates and NUL).
 
+:class:`Slot` holds a value set per example and read at draw time (a
+:class:`Marker` holds a run marker), so that strategies built on it are built
+once, not per example: the login just drawn, for its near misses.
+
 Plain functions beside them: :func:`collision_key` (``unique_by`` for
 caseExact=false values), :func:`is_okta_user_name`, :func:`okta_user_id_for`,
 :func:`apply_profile_update` (GET response → Okta's PUT body) and
@@ -29,6 +33,8 @@ from .groups import (
 )
 from .names import (
     OKTA_USER_NAME_MAX,
+    Marker,
+    Slot,
     case_variants,
     collision_key,
     is_okta_user_name,
@@ -52,9 +58,11 @@ __all__ = [
     "OKTA_PATCH_CHUNK",
     "OKTA_USER_NAME_MAX",
     "OPERATION_NAMES",
+    "Marker",
     "OktaOperation",
     "OperationName",
     "Profile",
+    "Slot",
     "apply_membership_change",
     "apply_profile_update",
     "case_variants",

@@ -30,7 +30,7 @@ from ..core.terms import PROFILES, Profile, is_profile
 from ..okta import requests as okta
 from ..okta.protocol import OKTA_PATCH_CHUNK
 from ..spec import GROUP_SCHEMA, Json
-from .names import check_marker
+from .names import MARKER_MAX, Marker, Slot, check_marker, markers, values
 from .users import free_texts
 
 __all__ = [
@@ -54,7 +54,7 @@ def check_profile(profile: object) -> Profile:
     raise InvalidArgument(f"profile={profile!r} must be {choices} (CONTRACT §2)")
 
 
-def group_names(*, marker: str, max_size: int = 255) -> st.SearchStrategy[str]:
+def group_names(*, marker: str | Marker, max_size: int = 255) -> st.SearchStrategy[str]:
     """Group ``displayName`` values as Okta pushes them (Okta-only), carrying ``marker``.
 
     Free text like :func:`~.users.profile_texts` (any script, emoji, NFC, no
@@ -64,14 +64,20 @@ def group_names(*, marker: str, max_size: int = 255) -> st.SearchStrategy[str]:
     unknown. Draw several with ``unique_by=collision_key`` (``displayName`` is
     unique and caseExact=false).
 
+    ``marker`` may be a :class:`~.names.Marker` slot, read at draw time: the text
+    around it is then sized for the longest marker.
+
     Shrinks toward the marker alone.
     """
-    check_marker(marker)
-    if max_size < len(marker) + 4:
-        raise InvalidArgument(f"max_size={max_size!r} must be at least len(marker) + 4 = {len(marker) + 4}")
-    side = st.none() | free_texts(max_size=(max_size - len(marker) - 2) // 2, exclude='"\\')
+    longest = len(check_marker(marker)) if isinstance(marker, str) else MARKER_MAX
+    if max_size < longest + 4:
+        raise InvalidArgument(f"max_size={max_size!r} must be at least len(marker) + 4 = {longest + 4}")
+    side = st.none() | free_texts(max_size=(max_size - longest - 2) // 2, exclude='"\\')
     return st.builds(
-        lambda before, after: " ".join(part for part in (before, marker, after) if part), side, side
+        lambda before, mark, after: " ".join(part for part in (before, mark, after) if part),
+        side,
+        markers(marker),
+        side,
     )
 
 
@@ -79,7 +85,7 @@ def _group_body(display_name: str) -> Json:
     return {"schemas": [GROUP_SCHEMA], "displayName": display_name, "members": []}
 
 
-def okta_groups(*, marker: str) -> st.SearchStrategy[Json]:
+def okta_groups(*, marker: str | Marker) -> st.SearchStrategy[Json]:
     """``POST /Groups`` bodies exactly as Okta sends them (Okta-only; okta-requests.md §8).
 
     ``{"schemas": [Group], "displayName": <group_names()>, "members": []}``.
@@ -88,14 +94,30 @@ def okta_groups(*, marker: str) -> st.SearchStrategy[Json]:
     return st.builds(_group_body, group_names(marker=marker))
 
 
-def member_sets(ids: Sequence[str], *, max_size: int | None = None) -> st.SearchStrategy[frozenset[str]]:
+def member_sets(
+    ids: Sequence[str] | Slot[Sequence[str]], *, max_size: int | None = None
+) -> st.SearchStrategy[frozenset[str]]:
     """Sets of member ids drawn from ``ids`` (Okta-only when ``ids`` are users of the target).
+
+    ``ids`` may be a :class:`~.names.Slot`, read at draw time (the strategy is then
+    built once for every example): positions are drawn, and name its ids.
 
     Shrinks toward the empty set, then toward the first ids.
     """
+    if isinstance(ids, Slot):
+        return st.builds(_members_at, values(ids), st.frozensets(_POSITIONS, max_size=max_size))
     if not ids:
         return st.just(frozenset())
     return st.frozensets(st.sampled_from(list(ids)), max_size=max_size)
+
+
+_POSITIONS = st.integers(min_value=0, max_value=63)
+"""A member's position among the ids (modulo their number)."""
+
+
+def _members_at(ids: Sequence[str], positions: frozenset[int]) -> frozenset[str]:
+    order = list(ids)
+    return frozenset(order[i % len(order)] for i in positions) if order else frozenset()
 
 
 def _member(displays: Mapping[str, str] | None, member_id: str) -> Json:
@@ -132,9 +154,9 @@ def _changes(
 
 def membership_changes(
     profile: Profile,
-    ids: Mapping[str, str] | Sequence[str],
+    ids: Mapping[str, str] | Sequence[str] | Slot[Mapping[str, str]],
     *,
-    initial: frozenset[str] = frozenset(),
+    initial: frozenset[str] | Slot[frozenset[str]] = frozenset(),
     max_size: int = 5,
 ) -> st.SearchStrategy[list[Json]]:
     """Sequences of membership requests to one group, in ``profile``'s body shapes (Okta-only).
@@ -153,16 +175,37 @@ def membership_changes(
     sends nothing) or a full ``replace``. Removals only name current members and
     additions only new ones, as Okta's own deltas do.
 
+    ``ids`` and ``initial`` may be :class:`~.names.Slot` s, read at draw time (the
+    strategy is then built once for every example; ``initial`` is checked there).
+
     Shrinks toward fewer steps, smaller member sets, and delta bodies.
     """
     checked = check_profile(profile)
+    forms = st.sampled_from(("delta", "replace")) if checked == "oin" else st.just("put")
+    if isinstance(ids, Slot) or isinstance(initial, Slot):
+        steps = st.lists(st.tuples(st.frozensets(_POSITIONS), forms), max_size=max_size)
+        return st.builds(partial(_changes_at, checked), values(ids), values(initial), steps)
     order = list(ids)
     displays = ids if isinstance(ids, Mapping) else None
     if not initial <= set(order):
         raise InvalidArgument(f"initial={set(initial)!r} must be a subset of ids")
-    forms = st.sampled_from(("delta", "replace")) if checked == "oin" else st.just("put")
     steps = st.lists(st.tuples(member_sets(order), forms), max_size=max_size)
     return steps.map(partial(_changes, checked, order, displays, frozenset(initial)))
+
+
+def _changes_at(
+    profile: Profile,
+    ids: Mapping[str, str] | Sequence[str],
+    initial: frozenset[str],
+    steps: list[tuple[frozenset[int], str]],
+) -> list[Json]:
+    """:func:`_changes` for member sets drawn as positions among ``ids`` (known at draw time only)."""
+    order = list(ids)
+    if not initial <= set(order):
+        raise InvalidArgument(f"initial={set(initial)!r} must be a subset of ids")
+    displays = ids if isinstance(ids, Mapping) else None
+    resolved = [(_members_at(order, positions), form) for positions, form in steps]
+    return _changes(profile, order, displays, frozenset(initial), resolved)
 
 
 def apply_membership_change(current: frozenset[str], change: Json) -> frozenset[str]:

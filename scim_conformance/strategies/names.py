@@ -29,15 +29,19 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from collections.abc import Iterable
-from functools import cache
-from typing import Final
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Final, Generic, TypeVar, cast
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 __all__ = [
+    "MARKER_MAX",
     "OKTA_USER_NAME_MAX",
+    "Marker",
+    "Slot",
     "case_variants",
     "collision_key",
     "is_okta_user_name",
@@ -51,6 +55,7 @@ OKTA_USER_NAME_MAX: Final = 100
 
 _SEPARATORS: Final = ".-_'"
 _ASCII_ALNUM: Final = string.ascii_lowercase + string.ascii_uppercase + string.digits
+T = TypeVar("T")
 _MARKER: Final = re.compile(r"[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*", re.ASCII)
 _LABEL: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?", re.ASCII)
 _DOMAIN: Final = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}", re.ASCII)
@@ -114,14 +119,70 @@ def _is_local_part(local: str) -> bool:
     return not after_separator
 
 
+MARKER_MAX: Final = 40
+"""The longest run marker, in characters."""
+
+
 def check_marker(marker: object) -> str:
     """``marker`` if it is a run marker a strategy can put in a value, else InvalidArgument saying why."""
-    if not isinstance(marker, str) or _MARKER.fullmatch(marker) is None or len(marker) > 40:
+    if not isinstance(marker, str) or _MARKER.fullmatch(marker) is None or len(marker) > MARKER_MAX:
         raise InvalidArgument(
             f"marker={marker!r} must be 1-40 ASCII letters and digits, optionally joined by single "
             "'.', '-' or '_' (the scim_run fixture gives one)"
         )
     return marker
+
+
+class Slot(Generic[T]):
+    """A value set per example and read at draw time, so that strategies using it are built once.
+
+    Each example has its own values (a fresh marker: a target keeps users; the
+    login just drawn; the ids of the users just created), but building and
+    validating strategies anew for each one cost more than drawing from them.
+    Build them once with the slot, and :meth:`set` the example's value before
+    drawing::
+
+        names = user_names(marker=slot)         # once, at import
+        slot.set(f"{run}.lk{number:06d}")       # each example
+        data.draw(names)
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self) -> None:
+        self._value: T | None = None
+
+    def set(self, value: T) -> T:
+        """Make ``value`` the one drawn from now on; returns it."""
+        self._value = value
+        return value
+
+    def get(self) -> T:
+        """The value set last; InvalidArgument before any."""
+        if self._value is None:
+            raise InvalidArgument(
+                f"nothing set in this {type(self).__name__}: set it at the start of each example"
+            )
+        return self._value
+
+
+def values(value: T | Slot[T]) -> st.SearchStrategy[T]:
+    """``value`` itself, or a slot's value read at draw time."""
+    return st.builds(value.get) if isinstance(value, Slot) else st.just(value)
+
+
+class Marker(Slot[str]):
+    """A :class:`Slot` for a run marker, checked as :func:`check_marker` checks one when set."""
+
+    __slots__ = ()
+
+    def set(self, value: str) -> str:
+        return super().set(check_marker(value))
+
+
+def markers(marker: str | Marker) -> st.SearchStrategy[str]:
+    """The marker to put in a drawn value: ``marker`` itself, or a slot's at draw time."""
+    return values(marker) if isinstance(marker, Marker) else st.just(check_marker(marker))
 
 
 # -- building blocks ------------------------------------------------------------------------------
@@ -170,6 +231,8 @@ def emails() -> st.SearchStrategy[str]:
 
 
 def _user_name(name: str, tag: str | None, domain: str, placement: str, *, marker: str, max_size: int) -> str:
+    if len(marker) + 14 > max_size:  # a slot's marker is known only now
+        raise InvalidArgument(f"max_size={max_size!r} must be at least len(marker) + 14 = {len(marker) + 14}")
     if placement == "subdomain" and _LABEL.fullmatch(marker) is None:
         placement = "suffix"
     for attempt_tag, attempt_domain in ((tag, domain), (None, domain), (None, "example.com")):
@@ -185,7 +248,7 @@ def _user_name(name: str, tag: str | None, domain: str, placement: str, *, marke
     raise AssertionError("unreachable: user_names() checks that max_size leaves room")
 
 
-def user_names(*, marker: str, max_size: int = OKTA_USER_NAME_MAX) -> st.SearchStrategy[str]:
+def user_names(*, marker: str | Marker, max_size: int = OKTA_USER_NAME_MAX) -> st.SearchStrategy[str]:
     """Okta logins (Okta-only): email-shaped ``userName`` values carrying ``marker``.
 
     The local part is words of ASCII or non-ASCII letters (``é``, ``ß``, ``山``;
@@ -196,14 +259,14 @@ def user_names(*, marker: str, max_size: int = OKTA_USER_NAME_MAX) -> st.SearchS
     exactly ``max_size``. Each draw is one value: for several that a target must
     keep apart, use ``unique_by=collision_key``. Targets keep users (Okta never
     deletes them), so a value is free only once per target: give each example a
-    fresh marker when examples create users.
+    fresh marker when examples create users (a :class:`Marker` slot, set per example).
 
     Shrinks toward ``"0.<marker>@example.com"``.
     """
-    check_marker(marker)
-    if not len(marker) + 14 <= max_size <= OKTA_USER_NAME_MAX:
+    shortest = len(marker) + 14 if isinstance(marker, str) else 15
+    if not shortest <= max_size <= OKTA_USER_NAME_MAX:
         raise InvalidArgument(
-            f"max_size={max_size!r} must be between len(marker) + 14 = {len(marker) + 14} "
+            f"max_size={max_size!r} must be between len(marker) + 14 = {shortest} "
             f"and {OKTA_USER_NAME_MAX} (Okta's limit on a login)"
         )
     return st.builds(
@@ -212,7 +275,7 @@ def user_names(*, marker: str, max_size: int = OKTA_USER_NAME_MAX) -> st.SearchS
         st.none() | _words,
         _domains,
         st.sampled_from(_PLACEMENTS),
-        marker=st.just(marker),
+        marker=markers(marker),
         max_size=st.just(max_size),
     )
 
@@ -250,7 +313,7 @@ def _unique(values: Iterable[str]) -> list[str]:
 
 
 def near_misses(
-    user_name: str, *, marker: str | None = None, creatable: bool = False
+    user_name: str | Slot[str], *, marker: str | Slot[str] | None = None, creatable: bool = False
 ) -> st.SearchStrategy[str]:
     """Values that a correct ``userName eq "<user_name>"`` must NOT match (Okta-only with ``creatable``).
 
@@ -266,9 +329,45 @@ def near_misses(
     created as a neighbouring user; otherwise they are lookup values. When no
     family applies the strategy is empty (``st.nothing()``).
 
+    ``user_name`` and ``marker`` may be :class:`Slot` s, read at draw time (the
+    strategy is then built once for every example); their checks then run there.
+
     Shrinks toward the first applicable family: the ``+tag`` removed, then one
     character dropped, then cut-offs, then extensions.
     """
+    if isinstance(user_name, str) and not isinstance(marker, Slot):
+        misses = _misses(user_name, marker, creatable)  # checks the arguments now
+        if not misses.finite and not misses.extensions:
+            return st.nothing()
+    drawn = st.builds(_near_miss, values(user_name), values(marker), st.just(creatable), _NEAR_MISS_CHOICES)
+    return cast("st.SearchStrategy[str]", drawn.filter(_is_value))  # None is filtered out
+
+
+# A near miss is chosen by these draws, whatever the login: (extension?, which one,
+# its word, its top-level label). They shrink toward the first finite near miss.
+_EXTENSION_WORDS = st.text(st.sampled_from(string.ascii_lowercase + string.digits), min_size=1, max_size=8)
+_EXTENSION_TLDS = st.text(st.sampled_from(string.ascii_lowercase), min_size=2, max_size=8)
+_NEAR_MISS_CHOICES = st.tuples(
+    st.booleans(), st.integers(min_value=0, max_value=2**16 - 1), _EXTENSION_WORDS, _EXTENSION_TLDS
+)
+
+
+def _is_value(value: str | None) -> bool:
+    return value is not None
+
+
+@dataclass(frozen=True, slots=True)
+class _Misses:
+    """The near misses of one login: the finite ones, and the extensions of a word or label."""
+
+    finite: tuple[str, ...]
+    extensions: tuple[Callable[[str, str], str], ...]
+    room: int
+    keep: Callable[[str], bool]
+
+
+@lru_cache(maxsize=64)
+def _misses(user_name: str, marker: str | None, creatable: bool) -> _Misses:
     if marker is not None and marker not in user_name:
         raise InvalidArgument(f"marker={marker!r} does not occur in user_name={user_name!r}")
     if creatable and not is_okta_user_name(user_name):
@@ -297,57 +396,83 @@ def near_misses(
         *(user_name[:i] + " " + user_name[i + 1 :] for i in range(size) if user_name[i] == "+"),
         user_name.replace("+", " "),
     ]
-    families: list[st.SearchStrategy[str]] = []
-    candidates = [c for c in _unique(finite) if keep(c)]
-    if candidates:
-        families.append(st.sampled_from(candidates))
     room = OKTA_USER_NAME_MAX - size - 1 if creatable else 12
+    extensions: list[Callable[[str, str], str]] = []
     if room >= 2:
-        word = st.text(
-            st.sampled_from(string.ascii_lowercase + string.digits), min_size=1, max_size=min(8, room)
-        )
-        tld = st.text(st.sampled_from(string.ascii_lowercase), min_size=2, max_size=min(8, room))
-        extensions = [
-            word.map(lambda w: w + user_name),
-            word.map(lambda w: f"{local}{w}{at}{domain}"),
-            tld.map(lambda t: f"{user_name}.{t}"),
+        extensions += [
+            lambda w, t: w + user_name,
+            lambda w, t: f"{local}{w}{at}{domain}",
+            lambda w, t: f"{user_name}.{t}",
         ]
         if at:
-            extensions.append(word.map(lambda w: f"{local}@{w}.{domain}"))
+            extensions.append(lambda w, t: f"{local}@{w}.{domain}")
         if plus < 0:
-            extensions.append(word.map(lambda w: f"{local}+{w}{at}{domain}"))
-        families.append(st.one_of(extensions).filter(keep))
-    return st.one_of(families) if families else st.nothing()
+            extensions.append(lambda w, t: f"{local}+{w}{at}{domain}")
+    return _Misses(tuple(c for c in _unique(finite) if keep(c)), tuple(extensions), room, keep)
+
+
+def _near_miss(
+    user_name: str, marker: str | None, creatable: bool, choice: tuple[bool, int, str, str]
+) -> str | None:
+    """The near miss ``choice`` picks for ``user_name``; None when that one is the login after all."""
+    misses = _misses(user_name, marker, creatable)
+    extension, index, word, tld = choice
+    if misses.finite and not (extension and misses.extensions):
+        return misses.finite[index % len(misses.finite)]
+    if not misses.extensions:
+        return None
+    longest = min(8, misses.room)
+    value = misses.extensions[index % len(misses.extensions)](word[:longest], tld[:longest])
+    return value if misses.keep(value) else None
 
 
 def _flip(char: str) -> str:
     return char.swapcase() if char.isascii() and char.isalpha() else char
 
 
-def case_variants(user_name: str) -> st.SearchStrategy[str]:
+def case_variants(user_name: str | Slot[str]) -> st.SearchStrategy[str]:
     """The same ``userName`` in another ASCII case, which a correct ``userName eq`` MUST match (Okta-only).
 
     caseExact is false for ``userName`` (RFC 7643 §4.1.1), and Okta's own test
     looks a user up in capitals (okta-requests.md §3). Only ASCII letters change,
     so every value equals ``user_name`` under ``lower()``, ``casefold()`` and an
     ASCII fold alike, and differs from it as a string; the marker is kept up to
-    ASCII case. Empty when ``user_name`` has no ASCII letter.
+    ASCII case. Empty when ``user_name`` has no ASCII letter. ``user_name`` may be
+    a :class:`Slot`, read at draw time.
 
     Shrinks toward all ASCII letters in upper case, then lower case, then swapped,
     then toward flipping a single letter.
     """
-    positions = [i for i, char in enumerate(user_name) if char.isascii() and char.isalpha()]
-    if not positions:
+    if isinstance(user_name, str) and not _letters_of(user_name):
         return st.nothing()
+    variants = st.builds(_case_variant, values(user_name), _CASE_CHOICES)
+    return cast("st.SearchStrategy[str]", variants.filter(_is_value))  # None is filtered out
+
+
+# Which variant: one of the whole-name forms (upper, lower, swapped), or the letters to flip.
+_CASE_CHOICES = st.one_of(
+    st.integers(min_value=0, max_value=2),
+    st.frozensets(st.integers(min_value=0, max_value=OKTA_USER_NAME_MAX - 1), min_size=1),
+)
+
+
+def _letters_of(user_name: str) -> list[int]:
+    return [i for i, char in enumerate(user_name) if char.isascii() and char.isalpha()]
+
+
+def _case_variant(user_name: str, choice: int | frozenset[int]) -> str | None:
+    positions = _letters_of(user_name)
+    if not positions:
+        return None
     whole = [
         "".join(c.upper() if c.isascii() else c for c in user_name),
         "".join(c.lower() if c.isascii() else c for c in user_name),
         "".join(_flip(c) for c in user_name),
     ]
-
-    def flipped(chosen: frozenset[int]) -> str:
-        return "".join(_flip(c) if i in chosen else c for i, c in enumerate(user_name))
-
-    flips = st.frozensets(st.sampled_from(positions), min_size=1).map(flipped)
     whole = [v for v in _unique(whole) if v != user_name]
-    return st.one_of(st.sampled_from(whole), flips) if whole else flips
+    if isinstance(choice, int):
+        if whole:
+            return whole[choice % len(whole)]
+        choice = frozenset({choice})
+    chosen = {positions[i % len(positions)] for i in choice}
+    return "".join(_flip(c) if i in chosen else c for i, c in enumerate(user_name))

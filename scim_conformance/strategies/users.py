@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from ..spec import USER_SCHEMA, Json
-from .names import check_marker, collision_key, emails, user_names
+from .names import Marker, collision_key, emails, user_names
 
 __all__ = [
     "LOCALES",
@@ -123,7 +123,7 @@ def _user_body(
     }
 
 
-def okta_users(*, marker: str) -> st.SearchStrategy[Json]:
+def okta_users(*, marker: str | Marker) -> st.SearchStrategy[Json]:
     """``POST /Users`` bodies exactly as Okta sends them (Okta-only; okta-requests.md §4).
 
     ``schemas``, ``userName`` (from :func:`user_names`), ``name`` with
@@ -137,7 +137,6 @@ def okta_users(*, marker: str) -> st.SearchStrategy[Json]:
     Shrinks toward ``userName`` ``"0.<marker>@example.com"``, names ``"0"``,
     ``locale`` ``"en-US"`` and password ``"00000000"``.
     """
-    check_marker(marker)
     names = profile_texts()
     return st.builds(
         _user_body,
