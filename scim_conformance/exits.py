@@ -28,6 +28,8 @@ from typing import Any
 
 import pytest
 
+from .interrupts import interrupt_between_requests
+
 __all__ = ["EXIT_FINDINGS", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "ExitCodes", "UsageProblem"]
 
 EXIT_OK = 0
@@ -158,7 +160,12 @@ class ExitCodes:
                 except OSError:
                     pass  # already gone
             return
-        raise KeyboardInterrupt  # a second Ctrl-C under xdist: stop now
+        if first:
+            # Serial: this process sends the requests; a create the target answered must
+            # be tracked (cleaned up) before the interrupt lands.
+            interrupt_between_requests(signum, frame)
+            return
+        raise KeyboardInterrupt  # a second Ctrl-C: stop now
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodeready(self, node: Any) -> None:

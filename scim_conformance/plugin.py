@@ -200,13 +200,16 @@ def _count_only_the_first_ctrl_c() -> None:
 
     if threading.current_thread() is not threading.main_thread():
         return
+    from .interrupts import interrupt_between_requests
+
     seen = False
 
     def on_sigint(signum: int, frame: Any) -> None:
         nonlocal seen
         if not seen:
             seen = True
-            raise KeyboardInterrupt
+            # Between requests: a create the target answered is tracked, so cleaned up.
+            interrupt_between_requests(signum, frame)
 
     signal.signal(signal.SIGINT, on_sigint)
 

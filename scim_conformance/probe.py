@@ -26,6 +26,7 @@ from .core.terms import SEVERITIES, Profile, Severity, gates
 from .core.text import scim_path
 from .errors import PROFILES, ConformanceFailure, HarnessError
 from .examples import Examples
+from .interrupts import one_request
 from .okta import OktaClient, Request
 from .okta import requests as okta
 from .okta.operations import OPERATIONS
@@ -154,28 +155,30 @@ class Probe:
             content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         if content is not None:
             sent_headers.setdefault("Content-Type", OKTA_CONTENT_TYPE)
-        started = time.monotonic()
-        try:
-            request = self.target.build_request(
-                method, url, params=params, content=content, headers=sent_headers
-            )
-            if anonymous:
-                request.headers.pop("Authorization", None)
-            response = self.target.client.send(request)
-        except httpx.TimeoutException:
-            self.fail(
-                f"{method} {path}: no response within {time.monotonic() - started:.0f} s",
-                expected="a response within Okta's 60 s limit",
-                got="no response (timeout)",
-                severity="okta",
-                requirement="okta-requests.md §10: Okta closes the socket after 60 s (MUST)",
-                operation=operation,
-            )
-        except httpx.HTTPError as exc:
-            raise HarnessError(
-                f"{method} {self.target.url(path)} failed: {type(exc).__name__}: {exc}"
-            ) from None
-        self._track(method, path, response)
+        # From sending to tracking the answer, a Ctrl-C waits (a 201's id is never lost).
+        with one_request():
+            started = time.monotonic()
+            try:
+                request = self.target.build_request(
+                    method, url, params=params, content=content, headers=sent_headers
+                )
+                if anonymous:
+                    request.headers.pop("Authorization", None)
+                response = self.target.client.send(request)
+            except httpx.TimeoutException:
+                self.fail(
+                    f"{method} {path}: no response within {time.monotonic() - started:.0f} s",
+                    expected="a response within Okta's 60 s limit",
+                    got="no response (timeout)",
+                    severity="okta",
+                    requirement="okta-requests.md §10: Okta closes the socket after 60 s (MUST)",
+                    operation=operation,
+                )
+            except httpx.HTTPError as exc:
+                raise HarnessError(
+                    f"{method} {self.target.url(path)} failed: {type(exc).__name__}: {exc}"
+                ) from None
+            self._track(method, path, response)
         if validate:
             self.validate(response, operation=operation)
         return response
