@@ -358,23 +358,23 @@ def _checks(args: argparse.Namespace) -> int:
     return 0
 
 
-def _target_url(args: argparse.Namespace) -> str:
+def _target_settings(args: argparse.Namespace) -> tuple[str, str | None, dict[str, Any]]:
+    """URL, token and connection settings of the commands that take ``_target_options``."""
     if not args.scim_url:
         raise CliError("no target: pass --scim-url URL or set SCIM_URL (the SCIM root URL)")
-    return str(args.scim_url)
+    settings = {
+        "insecure": args.scim_insecure,
+        "ca_bundle": args.scim_ca_bundle,
+        "timeout": args.scim_timeout,
+    }
+    return str(args.scim_url), args.scim_token, settings
 
 
 def _doctor(args: argparse.Namespace) -> int:
     from .doctor import examine, render
 
-    items = examine(
-        _target_url(args),
-        args.scim_token,
-        insecure=args.scim_insecure,
-        ca_bundle=args.scim_ca_bundle,
-        timeout=args.scim_timeout,
-        write=args.write,
-    )
+    url, token, settings = _target_settings(args)
+    items = examine(url, token, **settings, write=args.write)
     for line in render(items):
         print(line)
     failed = sum(1 for item in items if not item.ok)
@@ -394,13 +394,8 @@ def _replay(args: argparse.Namespace) -> int:
     except LogError as exc:
         raise CliError(str(exc)) from None
     try:
-        target = remote_target(
-            _target_url(args),
-            args.scim_token,
-            insecure=args.scim_insecure,
-            ca_bundle=args.scim_ca_bundle,
-            timeout=args.scim_timeout,
-        )
+        url, token, settings = _target_settings(args)
+        target = remote_target(url, token, **settings)
     except HarnessError as exc:
         raise CliError(str(exc)) from None
     try:

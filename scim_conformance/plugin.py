@@ -47,6 +47,7 @@ _target_key = pytest.StashKey["Target"]()
 _cleanup_key = pytest.StashKey[dict[str, Any]]()
 _setup_error_key = pytest.StashKey[str]()
 _plan_key = pytest.StashKey["Plan"]()
+_results_key = pytest.StashKey[RunResults]()
 
 
 # ArgumentTypeError, not ValueError: argparse then shows our message ("not a count: 'x'")
@@ -170,6 +171,7 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     session = _Session(config)
     config.pluginmanager.register(session, "scim-conformance-session")
+    config.stash[_results_key] = session.results
     if config.pluginmanager.hasplugin("html"):
         from .reporting.htmlreport import HtmlReport
 
@@ -532,17 +534,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
     target = session_target(item.config)
     strict = bool(item.config.getoption("scim_strict"))
-    session: _Session | None = item.config.pluginmanager.get_plugin("scim-conformance-session")
+    results = item.config.stash[_results_key]
     annotate(
         item,
         report,
         call,
         # The one rule (RunResults.finding_gates): the severity gates and no baseline covers it.
-        gate=(
-            (lambda finding: session.results.finding_gates(finding, strict=strict))
-            if session is not None
-            else (lambda finding: gates(finding["severity"], strict=strict))
-        ),
+        gate=lambda finding: results.finding_gates(finding, strict=strict),
         secrets=[target.token] if target is not None and target.token else [],
     )
     return report

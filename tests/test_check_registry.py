@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from scim_conformance.catalogue import load_catalogue
-from scim_conformance.core.terms import PROFILES
+from scim_conformance.core.terms import PROFILES, SEVERITIES
 from scim_conformance.inventory.docs import render, requirements, topics, unknown_checks
-from scim_conformance.inventory.registry import SEVERITY_ORDER, all_checks, by_id, schema_check_ids
+from scim_conformance.inventory.registry import all_checks, by_id, schema_check_ids
 from scim_conformance.mutants import MUTANTS
 from scim_conformance.schemas import kind_for
 from scim_conformance.stateful.operations import CHECK, KIND_CHECKS, KINDS
@@ -50,8 +50,8 @@ def test_registry_entries_are_well_formed() -> None:
     checks = all_checks()
     assert [c.id for c in checks] == sorted({c.id for c in checks})
     for info in checks:
-        assert info.severity in SEVERITY_ORDER, info
-        assert set(info.severities) <= set(SEVERITY_ORDER) and info.severity in info.severities, info
+        assert info.severity in SEVERITIES, info
+        assert set(info.severities) <= set(SEVERITIES) and info.severity in info.severities, info
         assert info.profiles and set(info.profiles) <= set(PROFILES), info
         assert info.requirement, f"{info.id} cites no requirement"
         assert info.files and all((ROOT / f).is_file() for f in info.files), info

@@ -36,11 +36,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
 
-from ..core.terms import PROFILES
+from ..core.terms import PROFILES, SEVERITIES
 
-__all__ = ["SEVERITY_ORDER", "CheckInfo", "all_checks", "by_id", "level_of"]
+__all__ = ["CheckInfo", "all_checks", "by_id", "level_of"]
 
-SEVERITY_ORDER: Final = ("security", "okta", "rfc")
 _LEVEL = re.compile(r"\((MUST NOT|MUST|SHALL NOT|SHALL|SHOULD NOT|SHOULD|MAY)\)")
 _PACKAGE = Path(__file__).resolve().parents[1]
 # The package modules that pass a check id inline (besides the suites).
@@ -124,7 +123,7 @@ def _merge(table: dict[str, CheckInfo], info: CheckInfo) -> None:
 
 def _ordered(severities: Iterable[str]) -> tuple[str, ...]:
     present = set(severities)
-    return tuple(s for s in SEVERITY_ORDER if s in present)
+    return tuple(s for s in SEVERITIES if s in present)
 
 
 def _relative(path: Path) -> str:
