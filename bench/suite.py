@@ -67,6 +67,7 @@ from typing import Any
 import httpx
 import pytest
 
+from scim_conformance.cli import RUN_PYTEST_OPTIONS
 from scim_conformance.core.text import shorten
 from scim_conformance.okta.protocol import OKTA_HEADERS
 
@@ -397,11 +398,9 @@ def run_suites(reports: Path, *options: str, fixed: bool = False) -> Run:
     schemas.forget_known_valid()
     suites = suites_dir()
     args = [
-        str(suites), "--rootdir", str(suites), "-p", "no:cacheprovider",
+        str(suites), "--rootdir", str(suites), *RUN_PYTEST_OPTIONS,
         f"--html={reports / 'report.html'}", "--self-contained-html",
         f"--junitxml={reports / 'junit.xml'}", f"--scim-json={reports / 'summary.json'}",
-        # httpx (the floor) imported anyio before pytest could mark its plugin for rewriting.
-        "-W", "ignore::pytest.PytestAssertRewriteWarning",
         *(f"--ignore={suites / name}" for name in (GENERATED_SUITES if fixed else ())),
         *options,
     ]  # fmt: skip
