@@ -776,6 +776,11 @@ def render(
             f"<= {TARGET_TESTER}x",
             ratio <= TARGET_TESTER,
         )
+        # The lowest this ratio can be: our requests replayed raw (no harness at all) / its.
+        raw = [r.per_request / t.per_request for r, t in zip(loopback.replays, loopback.tester, strict=True)]
+        out.append(
+            f"    with no harness at all (our requests replayed raw / scim2-tester's): {_median(raw):.2f}x"
+        )
         out.append(
             f"    scim2-tester {_version('scim2-tester')}: {tester.requests} requests, {tester.results} "
             f"results, {tester.failed} ERROR/CRITICAL on the reference server (its checks, not ours)"
