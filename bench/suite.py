@@ -624,6 +624,26 @@ def cold_run(reports: Path) -> tuple[float, str]:
 # -- the report ------------------------------------------------------------------------
 
 
+def _without_test_code(name: str, places: list[tuple[list[Run], list[Replay]]]) -> str:
+    """The run / raw ratio had the tests' own code taken no time: what the rest alone costs.
+
+    What is left is the requests, the client and recording, validation and (outside the
+    test loop) pytest's start-up, collection and reports: the least the run could cost
+    with hypothesis, the suites' checks and pytest's per-test work free.
+    """
+    ratios = [
+        _median(
+            (r.wall - r.test_code) / max(r.requests, 1) / raw.per_request
+            for r, raw in zip(runs, raws, strict=True)
+        )
+        for runs, raws in places
+    ]
+    return (
+        f"    {name}, had the tests' own code (hypothesis, the suites' checks, pytest per test) taken no "
+        f"time: {ratios[0]:.2f}x loopback, {ratios[1]:.2f}x in-process"
+    )
+
+
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.3f} ms"
 
@@ -716,6 +736,7 @@ def render(
         f"<= {TARGET_DEFAULT_OVERHEAD}x",
         max(default) <= TARGET_DEFAULT_OVERHEAD,
     )
+    out.append(_without_test_code("default", [(p.runs, p.replays) for p in (loopback, in_process)]))
     fixed = [_median(p.fixed_overheads()) for p in (loopback, in_process)]
     row(
         "fixed sequences only (no property or stateful suite): same",
@@ -732,6 +753,7 @@ def render(
         f"    without pytest's start-up, collection and reports: {in_loop[0]:.2f}x loopback, "
         f"{in_loop[1]:.2f}x in-process (they cost {_ms(outside[0])} / {_ms(outside[1])} per fixed request)"
     )
+    out.append(_without_test_code("fixed", [(p.fixed, p.fixed_replays) for p in (loopback, in_process)]))
     for name, empty, big in (
         ("default run", default[0], _median(large.overheads())),
         ("fixed sequences", fixed[0], _median(large.fixed_overheads())),

@@ -18,6 +18,7 @@ where the package is installed loads it.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -333,7 +334,16 @@ def footprint_of(item: pytest.Item) -> Any:
         raise HarnessError(f"{item.nodeid}: bad footprint marker: {exc}") from None
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # What start-up imported and collection built lives for the whole run: it leaves the
+    # collector's reach, so that the full collections (hypothesis allocates fast) walk only
+    # what the tests make. A warm default run spent 0.5 s of 7 s in the collector, 0.25 s
+    # so (issue 10). pytest_unconfigure puts it back.
+    gc.freeze()
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
+    gc.unfreeze()
     # The target's connections are closed even when no test asked for it (a failed
     # preflight, or every suite deselected); scim_target closed it already otherwise.
     target = session_target(config)
