@@ -64,7 +64,7 @@ _XSD_DATETIME = re.compile(
 )
 
 
-def _is_datetime(value: object) -> bool:
+def is_datetime(value: object) -> bool:
     if not isinstance(value, str):
         return True  # format only constrains strings; "type" judges the rest
     match = _XSD_DATETIME.fullmatch(value)
@@ -81,7 +81,7 @@ def _is_datetime(value: object) -> bool:
 
 def _format_checker() -> Any:
     checker = FormatChecker(formats=())
-    checker.checks("date-time")(_is_datetime)
+    checker.checks("date-time")(is_datetime)
     return checker
 
 

@@ -10,6 +10,7 @@ from typing import Any, Final
 
 from ..core.terms import Severity, rank
 from .documents import ITEM_SCHEMAS, attribute_names
+from .fast import surely_valid
 from .keywords import SEVERITY_ATTR, validator_for
 from .messages import describe
 
@@ -137,8 +138,9 @@ def _page_part(
 # Most responses are valid: whether a document is valid is remembered by its JSON text as
 # sent (it is normalised only when not known yet), and a list page is valid when its
 # envelope and each of its resources are, so that each resource state is checked once per
-# process. Anything not known valid takes the full, graded validation below, so the
-# violations reported never change.
+# process. A document not known yet is first put to jsonschema-rs (.fast), whose "valid"
+# alone is taken (5 us instead of 0.35 ms); jsonschema judges the rest. Anything not known
+# valid takes the full, graded validation below, so the violations reported never change.
 
 _VALIDITY_LIMIT: Final = 8192
 _validity: dict[tuple[str, str], bool] = {}
@@ -157,7 +159,8 @@ def _is_valid(kind: str, sent: object) -> bool:
     valid = _validity.get(key)
     if valid is None:
         try:
-            valid = bool(validator_for(kind).is_valid(_normalised(sent, {})))
+            checked = _normalised(sent, {})
+            valid = surely_valid(kind, checked) or bool(validator_for(kind).is_valid(checked))
         except RecursionError:
             valid = False
         if len(_validity) >= _VALIDITY_LIMIT:
