@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from . import checks, schemas
-from .checks import Verdict, json_or_none
+from .checks import Verdict, json_or_none, read_json
 from .claims import NO_CLAIMS, Claims
 from .cleanup import Tracker
 from .core.terms import SEVERITIES, Profile, Severity, gates
@@ -237,7 +237,7 @@ class Probe:
         kind = schemas.kind_for(method, str(response.request.url), response.status_code)
         if kind is None:
             return
-        body = json_or_none(response)
+        body = read_json(response)
         violations = schemas.validate(kind, body, resources=self._judged_resources(kind, body))
         base = kind.split(":")[0]
         self.judged.setdefault(f"schema.{base.lower()}", None)
@@ -310,7 +310,7 @@ class Probe:
             if len(segments) == 2 and response.status_code in (200, 204):
                 self.tracker.gone(segments[1])
             return
-        parsed = json_or_none(response)
+        parsed = read_json(response)
         if not isinstance(parsed, dict):
             return
         if method == "POST" and len(segments) == 1 and response.status_code in (200, 201):
@@ -402,12 +402,16 @@ class Probe:
         return self.judge(checks.status(response, *allowed), title, **kwargs)
 
     def expect_json(self, response: httpx.Response, **kwargs: Any) -> Any:
-        """The body as JSON; a body that is not JSON is a finding."""
+        """The body as JSON, a copy of the caller's own to change; a body that is not JSON is a finding."""
+        __tracebackhide__ = True
+        self._expect_json_body(response, **kwargs)
+        return json_or_none(response)
+
+    def _expect_json_body(self, response: httpx.Response, **kwargs: Any) -> None:
         __tracebackhide__ = True
         verdict = checks.json_body(response)
         if not verdict:
             self.fail(verdict.what, expected=verdict.expected, got=verdict.got, **kwargs)
-        return json_or_none(response)
 
     def expect_scim_error(
         self,
@@ -433,7 +437,7 @@ class Probe:
             severity=body_severity,
             requirement="RFC 7644 §3.12: errors carry a SCIM Error body, status as a string (MUST)",
         )
-        if scim_type is not None and isinstance(json_or_none(response), dict):
+        if scim_type is not None and isinstance(read_json(response), dict):
             self.judge(
                 checks.scim_type(response, scim_type),
                 severity=body_severity,
@@ -466,10 +470,15 @@ class Probe:
         return dict(created)
 
     def expect_list_response(self, response: httpx.Response, **kwargs: Any) -> Json:
-        """A 200 ListResponse with integer counters (okta-requests.md §9): returns the body."""
+        """A 200 ListResponse with integer counters (okta-requests.md §9): returns the body, to read only.
+
+        Callers read a page, never change it: it is the parse every check of the
+        response shares, so that a page of 100 users is parsed once (issue 10).
+        """
         __tracebackhide__ = True
         self.expect_status(response, 200, **kwargs)
-        body = self.expect_json(response, **kwargs)
+        self._expect_json_body(response, **kwargs)
+        body = read_json(response)
         self.judge(
             checks.list_response(response, body),
             requirement="RFC 7644 §3.4.2; okta-requests.md §9: counters are JSON integers (MUST)",

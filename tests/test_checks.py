@@ -162,3 +162,16 @@ def test_a_test_the_registry_lacks_is_an_error_at_load(monkeypatch: pytest.Monke
     monkeypatch.delitem(POINTER_TESTS, "equals")
     with pytest.raises(HarnessError, match=r"connection\.json: \$\.steps\[0\]\.expect: .*exactly one of"):
         load_sequence(fixtures_dir() / "okta" / "connection.json")
+
+
+def test_read_json_parses_once_and_json_or_none_gives_a_copy_to_change() -> None:
+    response = httpx.Response(
+        200, json={"id": "1", "members": []}, request=httpx.Request("GET", "https://x.test/Groups/1")
+    )
+    first = checks.read_json(response)
+    assert first == {"id": "1", "members": []}
+    assert checks.read_json(response) is first
+    copy = checks.json_or_none(response)
+    assert copy == first and copy is not first
+    not_json = httpx.Response(200, content=b"<html>", request=httpx.Request("GET", "https://x.test/Users"))
+    assert checks.read_json(not_json) is None

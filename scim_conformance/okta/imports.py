@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from ..checks import json_or_none
+from ..checks import read_json
 from .protocol import OKTA_PAGE
 
 _ROOM = 10
@@ -35,7 +35,7 @@ class Page:
     count: int
     response: httpx.Response
     body: Any
-    """The parsed JSON body (None when not JSON)."""
+    """The parsed JSON body (None when not JSON), shared as ``checks.read_json`` shares it: read only."""
     number: int
     """1 for the first page."""
 
@@ -71,7 +71,7 @@ def pages(
         if number > limit:
             raise ImportLoops(start, size, limit)
         response = send_page(start, size)
-        page = Page(start, size, response, json_or_none(response), number)
+        page = Page(start, size, response, read_json(response), number)
         yield page
         total = page.body.get("totalResults") if isinstance(page.body, dict) else None
         if not (isinstance(total, int) and not isinstance(total, bool)) or not page.resources:
