@@ -35,6 +35,7 @@ class _Created:
     label: str
     last_seen: Json
     gone: bool = False
+    planted: bool = False
 
 
 @dataclass
@@ -107,6 +108,22 @@ class Tracker:
     def owns(self, rid: str) -> bool:
         with self._lock:
             return rid in self._created
+
+    def plant(self, rid: str) -> None:
+        """``rid`` was created by a request Okta never sends (a user without userName, say).
+
+        The target was wrong to create it, and the test that sent it says so; listed
+        afterwards it is no resource of Okta's, so list pages do not judge it (a
+        userName-less user on an import page would otherwise read as an okta finding).
+        """
+        with self._lock:
+            if rid in self._created:
+                self._created[rid].planted = True
+
+    def planted(self, rid: str) -> bool:
+        with self._lock:
+            entry = self._created.get(rid)
+            return entry is not None and entry.planted
 
     def clean_up(self) -> dict[str, Any]:
         """Delete groups, then deactivate (or delete) users; report what could not be cleaned."""

@@ -264,22 +264,27 @@ class Probe:
     def _judged_resources(self, kind: str, body: object) -> list[int] | None:
         """Positions of a Users/Groups page's resources to check (:data:`_FOREIGN_SAMPLE`); None: all.
 
-        Every resource this run created is checked, and every one without a string
-        ``id`` (a finding, whoever made it); of the others, at most the sample, spread
-        from the first to the last.
+        Every resource this run created is checked (but those it planted with a request
+        Okta never sends: :meth:`Tracker.plant`), and every one without a string ``id``
+        (a finding, whoever made it); of the others, at most the sample, spread from the
+        first to the last.
         """
         if kind not in ("ListResponse:User", "ListResponse:Group") or not isinstance(body, dict):
             return None
         listed = body.get("Resources")
-        if not isinstance(listed, list) or len(listed) <= _FOREIGN_SAMPLE:
+        if not isinstance(listed, list):
             return None
-        judged, foreign = [], []
+        judged, foreign, planted = [], [], False
         for position, resource in enumerate(listed):
             rid = resource.get("id") if isinstance(resource, dict) else None
-            if isinstance(rid, str) and not self.tracker.owns(rid):
+            if isinstance(rid, str) and self.tracker.planted(rid):
+                planted = True  # Tracker.plant: not Okta's, not judged
+            elif isinstance(rid, str) and not self.tracker.owns(rid):
                 foreign.append(position)
             else:
                 judged.append(position)
+        if not planted and len(listed) <= _FOREIGN_SAMPLE:
+            return None
         if len(foreign) > _FOREIGN_SAMPLE:
             last = len(foreign) - 1
             foreign = [foreign[i * last // (_FOREIGN_SAMPLE - 1)] for i in range(_FOREIGN_SAMPLE)]

@@ -286,6 +286,24 @@ def test_a_page_checks_the_runs_resources_and_a_sample_of_the_others() -> None:
     assert _findings(_page_of({4})) == ["/Resources/4/active"]  # the sample's middle one
 
 
+def test_a_planted_resource_is_not_judged_on_later_pages() -> None:
+    """A user the run created with a request Okta never sends (Tracker.plant) is no finding when listed."""
+    for size in (1, 10):  # a page under the sample's size is judged whole otherwise
+        users = [user(f"f{i}", f"u{i}@example.com") for i in range(size)]
+        users[0] = {**user("planted", "x@example.com"), "userName": ""}
+        answers = {
+            ("GET", "/Users"): scim(200, list_response(users)),
+            ("POST", "/Users"): scim(201, users[0]),
+        }
+        probe = MockTarget(answers=answers).probe(severity="rfc")
+        probe.request("POST", "/Users", body={}, validate=False)
+        with pytest.raises(ConformanceFailure, match="ListResponse:User"):
+            probe.request("GET", "/Users")  # the run's own user, unplanted: an okta finding
+        probe.tracker.plant("planted")
+        probe.request("GET", "/Users")
+        assert [f.check for f in probe.kept] == []
+
+
 def test_a_listed_resource_without_an_id_is_always_checked() -> None:
     page = _page_of(set())
     del page["Resources"][3]["id"]  # type: ignore[index]
