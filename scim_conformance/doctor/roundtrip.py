@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Any
+from typing import Any, Literal, NoReturn
 
 import httpx
 
@@ -21,6 +21,7 @@ from ..cleanup import Tracker
 from ..okta import requests as okta
 from ..okta.bodies import group_body, user_body
 from ..okta.protocol import OKTA_CONTENT_TYPE
+from ..spec import Json
 from ..target import Target
 from .items import Item
 
@@ -87,9 +88,21 @@ class _Round:
             self.fail(name, seen, fix)
         self.items.append(Item(name, True, seen))
 
-    def fail(self, name: str, seen: str, fix: str) -> None:
+    def fail(self, name: str, seen: str, fix: str) -> NoReturn:
         self.items.append(Item(name, False, seen, fix))
         raise _Stop
+
+    def create(self, name: str, kind: Literal["User", "Group"], body: Json) -> tuple[Json, str]:
+        """POST ``body`` to /Users or /Groups (``kind``: User, Group); the created resource and its id."""
+        created = self.step(name, okta.create("Users" if kind == "User" else "Groups", body), (201,))
+        if not isinstance(created, dict) or not isinstance(created.get("id"), str):
+            self.fail(
+                name,
+                f"POST /{kind}s answered 201 without an id",
+                f"return the created {kind.lower()} with its id",
+            )
+        self.tracker.created(kind, created)
+        return created, created["id"]
 
 
 def roundtrip(target: Target, tracker: Tracker, *, run: str, patch: bool) -> list[Item]:
@@ -104,11 +117,7 @@ def roundtrip(target: Target, tracker: Tracker, *, run: str, patch: bool) -> lis
 
 def _user_and_group(steps: _Round, run: str, patch: bool) -> None:
     name = "write: create user"
-    user = steps.step(name, okta.create("Users", user_body(run, "doctor")), (201,))
-    if not isinstance(user, dict) or not isinstance(user.get("id"), str):
-        steps.fail(name, "POST /Users answered 201 without an id", "return the created user with its id")
-    uid = user["id"]
-    steps.tracker.created("User", user)
+    user, uid = steps.create(name, "User", user_body(run, "doctor"))
     steps.expect(name, f"POST /Users answered 201 (id {uid})", True, "")
 
     # AIW's profile push: GET, then PUT of the full resource with the change (okta-requests.md §6).
@@ -133,11 +142,7 @@ def _user_and_group(steps: _Round, run: str, patch: bool) -> None:
     name = "write: create group"
     made = group_body(run, "doctor")
     made["members"] = [okta.member(uid, user.get("userName"))]
-    group = steps.step(name, okta.create("Groups", made), (201,))
-    if not isinstance(group, dict) or not isinstance(group.get("id"), str):
-        steps.fail(name, "POST /Groups answered 201 without an id", "return the created group with its id")
-    gid = group["id"]
-    steps.tracker.created("Group", group)
+    _, gid = steps.create(name, "Group", made)
     steps.expect(name, f"POST /Groups answered 201 (id {gid}), the user as member", True, "")
 
     name = "write: rename group (PUT)"
